@@ -1,0 +1,42 @@
+"""python -m ingest PATH... [--index DIR]: add letters and reports to an index."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from index.errors import IndexError_
+from ingest.settings import Settings, default_index_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest",
+        description="Ingest Ofsted letters and reports (PDF, text, Markdown, HTML, Word) into an index. "
+        "Unchanged files are skipped; changed files replace their old version.",
+        epilog="Exit status: 0 all files ingested or unchanged; 1 some files failed; 2 every file failed "
+        "or the index could not be opened.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
+    parser.add_argument("--index", default=None, help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    from index.index import Index
+    from ingest.pipeline import ingest
+
+    folder = args.index or default_index_dir()
+    try:
+        with Index.open(folder, Settings(), create=True) as index:
+            report = ingest(args.paths, index, progress=not args.quiet)
+    except IndexError_ as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for path, reason in report.failed:
+        print(f"failed: {path}: {reason}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

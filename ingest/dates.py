@@ -1,0 +1,206 @@
+"""Read English dates as Ofsted writes them: "8 November 2022", "4 and 5 October 2022",
+"28 November to 2 December 2022", "30 December 2019 to 3 January 2020".
+
+Everything here is a pure function over strings; nothing raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+ORDINALS = {word: i for i, word in enumerate(_UNITS, start=1)}
+ORDINALS.update({
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "thirtieth": 30,
+})
+for _i, _word in enumerate(_UNITS, start=1):
+    ORDINALS[f"twenty-{_word}"] = 20 + _i
+    ORDINALS[f"twenty {_word}"] = 20 + _i
+ORDINALS["thirty-first"] = ORDINALS["thirty first"] = 31
+
+MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+# Longest ordinal words first so "twenty-first" is not read as "twenty" + junk.
+_ORD_RE = "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s-]") for w in ORDINALS), key=len, reverse=True))
+DAY_RE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORD_RE})"
+_WEEKDAY_RE = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
+# One item of a list or range: "4", "4th", "fifth", "5 October", "5 October 2022", "Monday 5th of October, 2022".
+_ITEM_RE = (
+    rf"{_WEEKDAY_RE}?(?:the\s+)?{DAY_RE}(?![\d:])"
+    rf"(?:\s+(?:of\s+)?{MONTH_RE}(?:,?\s+(?:\d{{4}})(?!\d))?)?"
+)
+# Between items: punctuation, or spaces, each optionally followed by a joining word. Written so
+# that a run of spaces can be split only one way: optional \s* on both sides of an optional
+# word backtracks exponentially on text like "1 1 1 1 ...".
+_SEP_RE = r"(?:\s*[,–—/-]\s*(?:(?:and|to|until|till|through|&)\s+)?|\s+(?:(?:and|to|until|till|through|&)\s+)?)"
+# A span is a run of items whose last item names a month; the month/year of later items carry back.
+# At most eight items, which also bounds the work on long runs of numbers.
+SPAN = re.compile(
+    rf"(?<![\w£$.])(?:{_ITEM_RE}{_SEP_RE}){{0,8}}{_WEEKDAY_RE}?(?:the\s+)?{DAY_RE}\s+(?:of\s+)?{MONTH_RE}"
+    rf"(?:,?\s+\d{{4}}(?!\d))?",
+    re.IGNORECASE,
+)
+FULL_DATE = re.compile(
+    rf"(?<![\w£$.]){_WEEKDAY_RE}?(?P<day>{DAY_RE})\s+(?:of\s+)?(?P<month>{MONTH_RE}),?\s+(?P<year>\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_ITEM_PARTS = re.compile(
+    rf"{_WEEKDAY_RE}?(?:the\s+)?(?P<day>{DAY_RE})(?![\d:])"
+    rf"(?:\s+(?:of\s+)?(?P<month>{MONTH_RE})(?:,?\s+(?P<year>\d{{4}})(?!\d))?)?",
+    re.IGNORECASE,
+)
+
+
+def day_number(token: str) -> int | None:
+    """Day of month from "5", "5th" or "fifth"; None if it is not one.
+
+    day_number("twenty-first") -> 21
+    """
+    token = token.strip().lower()
+    digits = re.match(r"(\d{1,2})(?:st|nd|rd|th)?$", token)
+    if digits:
+        return int(digits.group(1))
+    return ORDINALS.get(re.sub(r"\s+", " ", token))
+
+
+def ordinal_number(word: str) -> int | None:
+    """Number of an ordinal word or numeral: "fifth" -> 5, "2nd" -> 2; None otherwise.
+
+    ordinal_number("second") -> 2
+    """
+    return day_number(word)
+
+
+def month_number(name: str) -> int | None:
+    """Month number from a full or short English month name.
+
+    month_number("Sept.") -> 9
+    """
+    return MONTHS.get(name.strip().rstrip(".").lower())
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date of a single written date; None if there is no complete one.
+
+    parse_date("8 November 2022") -> "2022-11-08"
+    """
+    m = FULL_DATE.search(text or "")
+    if not m:
+        return None
+    day, month = day_number(m.group("day")), month_number(m.group("month"))
+    if day is None or month is None:
+        return None
+    return _iso(int(m.group("year")), month, day)
+
+
+def find_full_dates(text: str) -> list[tuple[str, int, int]]:
+    """Every complete "day month year" in the text as (ISO date, start, end).
+
+    find_full_dates("on 8 November 2022.") -> [("2022-11-08", 3, 18)]
+    """
+    out = []
+    for m in FULL_DATE.finditer(text or ""):
+        iso = parse_date(m.group(0))
+        if iso:
+            out.append((iso, m.start(), m.end()))
+    return out
+
+
+def parse_span(text: str, default_year: int | None = None, before: str | None = None) -> tuple[str, ...]:
+    """ISO dates of a written list or range of days, in order; () if none.
+
+    A range ("6 to 17 December 2021") gives its first and last day; a list ("4 and 5 October 2022")
+    gives every day listed. Missing months and years are taken from later items, then from
+    `default_year`; a range that would run backwards crosses a year end. `before` (ISO) caps a
+    year taken from `default_year`: a visit cannot follow the letter about it.
+
+    parse_span("28 November to 2 December 2022") -> ("2022-11-28", "2022-12-02")
+    """
+    m = SPAN.search(text or "")
+    if not m:
+        return ()
+    items = []  # [day, month, year, whether the year is written on this item]
+    for part in _ITEM_PARTS.finditer(m.group(0)):
+        day = day_number(part.group("day"))
+        if day is None:
+            continue
+        month = month_number(part.group("month")) if part.group("month") else None
+        year = int(part.group("year")) if part.group("year") else None
+        items.append([day, month, year, year is not None])
+    if not items:
+        return ()
+    if items[-1][2] is None:
+        if default_year is None:
+            return ()
+        last = _iso(default_year, items[-1][1], items[-1][0]) if items[-1][1] else None
+        items[-1][2] = default_year - 1 if before and last and last > before else default_year
+    # Carry months and years back from later items: "4 and 5 October 2022".
+    month = year = None
+    for item in reversed(items):
+        month = item[1] = item[1] or month
+        year = item[2] = item[2] or year
+    if any(item[1] is None for item in items):
+        return ()
+    # A year carried back over a year end: "30 December to 3 January 2020".
+    for i in range(len(items) - 2, -1, -1):
+        later = items[i + 1]
+        if not items[i][3] and items[i][2] == later[2] and (items[i][1], items[i][0]) > (later[1], later[0]):
+            items[i][2] -= 1
+    dates = [_iso(year, month, day) for day, month, year, _ in items]
+    if None in dates:
+        return ()
+    # Items are the ends of a range or the days of a list: either way, all of them, in order.
+    return tuple(sorted(set(dates)))
+
+
+def format_date(iso: str | None) -> str:
+    """Readable date from ISO: "2022-11-08" -> "8 November 2022"; "" for None or bad input.
+
+    format_date("2022-11-08") -> "8 November 2022"
+    """
+    try:
+        d = date.fromisoformat(iso or "")
+    except (TypeError, ValueError):
+        return ""
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def format_span(dates: tuple[str, ...]) -> str:
+    """Readable first-to-last span: ("2022-10-04", "2022-10-05") -> "4 to 5 October 2022".
+
+    format_span(("2021-12-06", "2021-12-17")) -> "6 to 17 December 2021"
+    """
+    try:
+        first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
+    except (IndexError, TypeError, ValueError):
+        return ""
+    if first == last:
+        return format_date(dates[0])
+    if first.year != last.year:
+        return f"{format_date(dates[0])} to {format_date(dates[-1])}"
+    if first.month != last.month:
+        return f"{first.day} {MONTH_NAMES[first.month - 1]} to {format_date(dates[-1])}"
+    return f"{first.day} to {format_date(dates[-1])}"

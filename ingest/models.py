@@ -1,0 +1,68 @@
+"""The records that flow from ingest to index to answers: `Metadata`, `Document`, `Chunk`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOC_TYPES = (
+    "focused_visit",
+    "monitoring_visit",
+    "ilacs_inspection",
+    "jtai",
+    "area_send",
+    "sif_inspection",
+    "other",
+)
+SOURCE_KINDS = ("official", "press")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One graded judgement from an inspection report's grade table."""
+
+    area: str  # e.g. "Overall effectiveness", "The experiences and progress of care leavers"
+    grade: str  # "Outstanding" | "Good" | "Requires improvement to be good" | "Inadequate"
+    text: str  # the table row as it stands in the cleaned text, so it can be cited
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the text of one document says about itself."""
+
+    local_authority: str | None = None  # canonical name, e.g. "Bournemouth, Christchurch and Poole"
+    doc_type: str = "other"  # one of DOC_TYPES
+    visit_number: int | None = None  # monitoring visits are numbered: "the second monitoring visit"
+    date: str | None = None  # ISO date of the letter or report itself
+    visit_dates: tuple[str, ...] = ()  # ISO dates: first and last day of the visit, and any listed between
+    inspectors: tuple[str, ...] = ()
+    recipient: str | None = None
+    source_kind: str = "official"  # one of SOURCE_KINDS
+    title: str = ""
+    judgements: tuple[Judgement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned document ready to chunk; `text` is what every offset and quote refers to."""
+
+    doc_id: str  # the file stem
+    path: str
+    sha256: str  # of the file's bytes
+    text: str
+    meta: Metadata
+    pages: int = 0
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document: `text == document.text[start:end]`."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    start: int
+    end: int
+    section: str | None = None
+    n_tokens: int = 0

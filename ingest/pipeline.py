@@ -1,0 +1,155 @@
+"""Files -> cleaned documents -> chunks -> vectors in the index, skipping files already ingested."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ingest.abbreviations import find_abbreviations
+from ingest.chunking import chunk_document
+from ingest.clean import clean_text
+from ingest.duplicates import resolve
+from ingest.errors import IngestError
+from ingest.metadata import find_metadata
+from ingest.models import Document
+from ingest.readers import SUPPORTED, file_sha256, read_file
+
+WRITE_BATCH = 16  # documents per index write: a crash loses at most this much work
+
+
+@dataclass
+class IngestReport:
+    """What one run did with each file."""
+
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0: every file ingested or unchanged; 1: some failed; 2: all failed."""
+        if not self.failed:
+            return 0
+        return 2 if not (self.ingested or self.unchanged) else 1
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.ingested)} ingested, {len(self.unchanged)} unchanged, {len(self.failed)} failed "
+            f"({self.chunks} chunks, {self.seconds:.1f} s)"
+        )
+
+
+def collect_files(paths: Iterable[Path | str], report: IngestReport) -> list[Path]:
+    """Files named or found under folders; explicitly named unsupported files are reported as failed."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith(".")
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            report.failed.append((str(path), "no such file or folder"))
+    seen: set[str] = set()
+    unique = []
+    for f in files:
+        if f.stem in seen:
+            report.failed.append((str(f), f"another file with the id {f.stem!r} is in this run"))
+            continue
+        seen.add(f.stem)
+        unique.append(f)
+    return unique
+
+
+def prepare(path: Path, sha256: str, max_bytes: int) -> Document:
+    """Read, clean and describe one file."""
+    raw = read_file(path, max_bytes=max_bytes)
+    text = clean_text(raw.text, raw.format)
+    if not text.strip():
+        raise IngestError(f"{path.name}: no text left after cleaning")
+    meta = find_metadata(raw.text)
+    return Document(doc_id=path.stem, path=str(path), sha256=sha256, text=text, meta=meta, pages=raw.pages)
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    index,
+    progress: bool = False,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    """Ingest files into `index` (an open `index.Index`); unchanged files do no work."""
+    started = time.perf_counter()
+    report = IngestReport()
+    settings = index.settings
+    files = collect_files(paths, report)
+    bar = _progress_bar(len(files)) if progress and len(files) > 1 else None
+    pending: list[tuple[Document, list, object]] = []
+    abbreviations: dict[str, list[tuple[str, str]]] = {}
+
+    def flush() -> None:
+        if pending:
+            index.write(pending, abbreviations)
+            pending.clear()
+
+    with index.writing():
+        index.repair()  # finish what an interrupted run left undone
+        for n, path in enumerate(files, 1):
+            if on_progress:
+                on_progress(n, len(files), path.name)
+            try:
+                sha = file_sha256(path)
+                if index.document_hash(path.stem) == sha:
+                    report.unchanged.append(str(path))
+                    continue
+                doc = prepare(path, sha, settings.max_file_bytes)
+                chunks = chunk_document(doc, settings, fits=index.embedder.fits)
+                vectors = index.embedder.embed([c.text for c in chunks], settings.embed_batch_size)
+            except (IngestError, OSError) as e:
+                report.failed.append((str(path), _reason(e, path)))
+                continue
+            except Exception as e:  # one bad file must never stop the run
+                report.failed.append((str(path), f"{type(e).__name__}: {e}"))
+                continue
+            finally:
+                if bar:
+                    bar.update(1)
+            abbreviations[doc.doc_id] = [(a, e.lower()) for a, e in find_abbreviations(doc.text)]
+            pending.append((doc, chunks, vectors))
+            report.ingested.append(str(path))
+            report.chunks += len(chunks)
+            if len(pending) >= WRITE_BATCH:
+                flush()
+        flush()
+        if report.ingested:
+            _mark_duplicates(index)
+    if bar:
+        bar.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _mark_duplicates(index) -> None:
+    docs = index.documents()
+    for doc_id, duplicate_of in resolve(docs).items():
+        if next(d for d in docs if d.doc_id == doc_id).duplicate_of != duplicate_of:
+            index.set_duplicate(doc_id, duplicate_of)
+
+
+def _reason(error: Exception, path: Path) -> str:
+    text = str(error)
+    prefix = f"{path.name}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def _progress_bar(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, desc="ingest")

@@ -1,0 +1,186 @@
+"""Turn a file on disk into raw text: PDF, plain text, Markdown, HTML and Word.
+
+Pages of a PDF are joined with a form feed (``\\f``) so that cleaning can find
+repeated page headers and footers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ingest.errors import ReadError
+
+SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RawText:
+    """A file's text before cleaning, with what the reader learned on the way."""
+
+    text: str
+    format: str  # "pdf" | "text" | "html" | "docx"
+    pages: int
+    encoding: str | None = None
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawText:
+    """Read any supported file; raises `ReadError` naming the file and the reason."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise ReadError(path, f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED)}")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise ReadError(path, f"cannot open: {e.strerror or e}") from e
+    if size == 0:
+        raise ReadError(path, "empty file")
+    if size > max_bytes:
+        raise ReadError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    data = path.read_bytes()
+    if suffix == ".pdf":
+        raw = _read_pdf(path, data)
+    elif suffix == ".docx":
+        raw = _read_docx(path, data)
+    elif suffix in (".html", ".htm"):
+        text, encoding = decode_text(data)
+        raw = RawText(html_to_text(text), "html", 1, encoding)
+    else:
+        text, encoding = decode_text(data)
+        raw = RawText(text, "text", 1, encoding)
+    if not raw.text.strip():
+        hint = " (a scanned PDF with no text layer?)" if raw.format == "pdf" else ""
+        raise ReadError(path, f"no text found{hint}")
+    return raw
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 / UTF-16 (by BOM) / Windows-1252, returning text and encoding.
+
+    b'caf\\xe9' -> ('café', 'cp1252')
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        # UTF-16 without a BOM: every other byte of ASCII text is zero.
+        encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _read_pdf(path: Path, data: bytes) -> RawText:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise ReadError(path, "PDF is password-protected")
+            except ReadError:
+                raise
+            except Exception as e:
+                raise ReadError(path, f"PDF is password-protected ({e})") from e
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as e:
+        raise ReadError(path, f"not a readable PDF: {e}") from e
+    except Exception as e:  # pypdf raises a wide range of errors on damaged files
+        raise ReadError(path, f"not a readable PDF: {type(e).__name__}: {e}") from e
+    return RawText("\n\f\n".join(pages), "pdf", len(pages))
+
+
+def _read_docx(path: Path, data: bytes) -> RawText:
+    import zipfile
+
+    try:
+        import docx
+    except ImportError as e:  # pragma: no cover - listed in requirements.txt
+        raise ReadError(path, "reading .docx needs python-docx: pip install python-docx") from e
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise ReadError(path, f"not a readable Word document: {e}") from e
+    except Exception as e:
+        raise ReadError(path, f"not a readable Word document: {type(e).__name__}: {e}") from e
+    lines = []
+    for para in document.paragraphs:
+        style = (para.style.name if para.style is not None else "") or ""
+        text = para.text
+        if text.strip() and style.lower().startswith("list"):
+            text = "• " + text.strip()
+        lines.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text.strip() for cell in row.cells))
+    return RawText("\n\n".join(lines), "docx", 1)
+
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+    "tr", "table", "section", "article", "header", "footer", "blockquote", "pre", "hr",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n" if tag != "li" else "\n\n• ")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block a paragraph; scripts and styles dropped.
+
+    '<p>A<script>x()</script></p><p>B</p>' -> 'A\\n\\nB'
+    """
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

