@@ -1,0 +1,17 @@
+"""Errors raised by the index; the CLI and the app turn them into messages for people."""
+
+
+class IndexError_(Exception):
+    """Base of every error the index raises on purpose (named so as not to shadow IndexError)."""
+
+
+class SettingsMismatch(IndexError_):
+    """The index was built with other model or chunk settings than the ones asked for."""
+
+
+class IndexMissing(IndexError_):
+    """No index at the given folder."""
+
+
+class IndexLocked(IndexError_):
+    """Another process is writing to the index."""

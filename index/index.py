@@ -1,0 +1,329 @@
+"""The open index: a folder holding `index.sqlite` (documents, chunks, FTS5) and `vectors.faiss`."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.errors import IndexLocked, IndexMissing, SettingsMismatch
+from index.vectors import VectorStore
+from ingest.models import Chunk, Document
+from ingest.settings import Settings
+
+DB_NAME = "index.sqlite"
+VECTORS_NAME = "vectors.faiss"
+LOCK_NAME = "write.lock"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which documents a search may draw on; empty fields mean no restriction."""
+
+    local_authorities: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    visit_number: int | None = None
+    years: tuple[int, ...] = ()  # a document matches by its own date's year or a visit year
+    date_from: str | None = None  # ISO, inclusive, on the document's date (or last visit day)
+    date_to: str | None = None
+    source_kinds: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """What a check of vectors against chunk rows found."""
+
+    chunks: int
+    vectors: int
+    missing_vectors: tuple[int, ...]  # chunk rows with no vector
+    orphan_vectors: tuple[int, ...]  # vectors with no chunk row
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_vectors and not self.orphan_vectors
+
+
+class Index:
+    """Documents, chunks and their vectors in one folder; search by vector or keyword."""
+
+    def __init__(self, folder: Path, conn: sqlite3.Connection, settings: Settings, vectors: VectorStore):
+        self.folder = folder
+        self.conn = conn
+        self.settings = settings
+        self.vectors = vectors
+        self._embedder = None
+        self._vectors_mtime = self._mtime()
+
+    # --- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path | str, settings: Settings | None = None, create: bool = False) -> "Index":
+        """Open the index in `folder`; refuses one built with different model or chunk settings."""
+        folder = Path(folder)
+        settings = settings or Settings()
+        if not (folder / DB_NAME).exists():
+            if not create:
+                raise IndexMissing(f"no index at {folder}: build one with `python -m ingest PATH --index {folder}`")
+            folder.mkdir(parents=True, exist_ok=True)
+        conn = store.connect(folder / DB_NAME)
+        recorded = store.read_settings(conn)
+        wanted = {**settings.shaping(), "schema_version": store.SCHEMA_VERSION}
+        if not recorded:
+            store.write_settings(conn, wanted)
+        else:
+            differences = {k: (recorded.get(k), v) for k, v in wanted.items() if recorded.get(k) != v}
+            if differences:
+                conn.close()
+                listed = "; ".join(f"{k}: index has {a!r}, asked for {b!r}" for k, (a, b) in differences.items())
+                raise SettingsMismatch(
+                    f"the index at {folder} was built with other settings ({listed}). "
+                    "Use the settings it was built with, or build a new index in another folder."
+                )
+        dim = recorded.get("dim")
+        vectors = VectorStore.load(folder / VECTORS_NAME, dim) if dim else None
+        index = cls(folder, conn, settings, vectors)
+        return index
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def embedder(self):
+        """The embedding model, loaded on first use."""
+        if self._embedder is None:
+            from index.embedder import load_embedder
+
+            self._embedder = load_embedder(self.settings.embedding_model)
+            if self.vectors is None:
+                self.vectors = VectorStore(self._embedder.dim)
+                store.write_settings(self.conn, {"dim": self._embedder.dim})
+        return self._embedder
+
+    # --- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self):
+        """Hold the folder's write lock; a second writer is refused, not interleaved."""
+        lock_path = self.folder / LOCK_NAME
+        handle = open(lock_path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise IndexLocked(f"another ingest is writing to the index at {self.folder}; try again when it ends")
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield self
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def write(self, batch: list[tuple[Document, list[Chunk], np.ndarray]], abbreviations: dict[str, list[tuple[str, str]]]) -> None:
+        """Store documents with their chunks and vectors, replacing any earlier version of each.
+
+        The rows go in one SQLite transaction; the vector file is then replaced atomically.
+        A crash between the two leaves rows without vectors, which `repair()` re-embeds.
+        """
+        self.embedder  # noqa: B018 - makes sure the vector store exists
+        old_ids: list[int] = []
+        new: list[tuple[list[int], np.ndarray]] = []
+        with self._transaction():
+            for doc, chunks, vecs in batch:
+                old_ids += [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
+                self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
+                store.insert_document(self.conn, doc)
+                new.append((store.insert_chunks(self.conn, chunks), vecs))
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO abbreviations(abbr, expansion, doc_id) VALUES (?, ?, ?)",
+                    [(a, e, doc.doc_id) for a, e in abbreviations.get(doc.doc_id, [])],
+                )
+        self.vectors.remove(old_ids)
+        for ids, vecs in new:
+            self.vectors.add(ids, vecs)
+        self._save_vectors()
+
+    def set_duplicate(self, doc_id: str, duplicate_of: str | None) -> None:
+        with self._transaction():
+            self.conn.execute("UPDATE documents SET duplicate_of = ? WHERE doc_id = ?", (duplicate_of, doc_id))
+
+    def remove_document(self, doc_id: str) -> None:
+        ids = [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        with self._transaction():
+            self.conn.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of = ?", (doc_id,))
+            self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        if self.vectors is not None:
+            self.vectors.remove(ids)
+            self._save_vectors()
+
+    def check(self) -> Consistency:
+        """Compare the vectors with the chunk rows."""
+        rows = {r for (r,) in self.conn.execute("SELECT id FROM chunks")}
+        stored = set(self.vectors.ids().tolist()) if self.vectors is not None else set()
+        return Consistency(len(rows), len(stored), tuple(sorted(rows - stored)), tuple(sorted(stored - rows)))
+
+    def repair(self) -> Consistency:
+        """Re-embed chunks that lost their vectors and drop vectors whose chunks are gone."""
+        found = self.check()
+        if found.ok:
+            return found
+        self.embedder  # noqa: B018
+        self.vectors.remove(list(found.orphan_vectors))
+        missing = list(found.missing_vectors)
+        chunks = store.select_chunks(self.conn, missing)
+        for i in range(0, len(missing), 256):
+            part = missing[i:i + 256]
+            self.vectors.add(part, self.embedder.embed([chunks[r].text for r in part], self.settings.embed_batch_size))
+        self._save_vectors()
+        return found
+
+    @contextmanager
+    def _transaction(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _save_vectors(self) -> None:
+        self.vectors.save(self.folder / VECTORS_NAME)
+        self._vectors_mtime = self._mtime()
+
+    def _mtime(self) -> float:
+        try:
+            return (self.folder / VECTORS_NAME).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    def refresh(self) -> bool:
+        """Reload the vectors if another process replaced them; True when it did."""
+        mtime = self._mtime()
+        if mtime == self._vectors_mtime:
+            return False
+        dim = store.read_settings(self.conn).get("dim")
+        if dim:
+            self.vectors = VectorStore.load(self.folder / VECTORS_NAME, dim)
+        self._vectors_mtime = mtime
+        return True
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        return store.select_documents(self.conn)
+
+    def document(self, doc_id: str) -> Document | None:
+        found = store.select_documents(self.conn, "WHERE doc_id = ?", (doc_id,))
+        return found[0] if found else None
+
+    def authorities(self) -> set[str]:
+        """Every council named by an indexed document."""
+        rows = self.conn.execute("SELECT DISTINCT local_authority FROM documents WHERE local_authority IS NOT NULL")
+        return {r for (r,) in rows}
+
+    def document_hash(self, doc_id: str) -> str | None:
+        row = self.conn.execute("SELECT sha256 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def chunks(self, rowids: list[int]) -> dict[int, Chunk]:
+        return store.select_chunks(self.conn, rowids)
+
+    def chunk_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def abbreviations(self) -> dict[str, set[str]]:
+        """Abbreviation -> expansions defined in the indexed documents ('PA' -> {'personal adviser'})."""
+        found: dict[str, set[str]] = {}
+        for abbr, expansion in self.conn.execute("SELECT DISTINCT abbr, expansion FROM abbreviations"):
+            found.setdefault(abbr, set()).add(expansion)
+        return found
+
+    def allowed_rows(self, filters: Filters, skip_duplicates: bool = True) -> list[int] | None:
+        """Chunk row ids the filters allow; None when nothing is filtered out."""
+        if filters.is_empty() and (not skip_duplicates or not self._has_duplicates()):
+            return None
+        where, params = _filter_sql(filters, skip_duplicates)
+        sql = f"SELECT c.id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}"
+        return [r for (r,) in self.conn.execute(sql, params)]
+
+    def _has_duplicates(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE duplicate_of IS NOT NULL LIMIT 1").fetchone() is not None
+
+    def dense(self, query_vector: np.ndarray, k: int, allowed: list[int] | None = None) -> list[tuple[int, float]]:
+        """Best `k` chunk rows by cosine similarity."""
+        if self.vectors is None:
+            return []
+        return self.vectors.search(query_vector, k, allowed)
+
+    def keyword(self, match: str, k: int, filters: Filters = Filters(), skip_duplicates: bool = True) -> list[tuple[int, float]]:
+        """Best `k` chunk rows for an FTS5 MATCH expression, by BM25 (higher is better)."""
+        if not match:
+            return []
+        where, params = _filter_sql(filters, skip_duplicates)
+        sql = (
+            "SELECT f.rowid, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts f "
+            "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.doc_id = c.doc_id "
+            f"WHERE chunks_fts MATCH ? {'AND ' + where if where else ''} ORDER BY score DESC LIMIT ?"
+        )
+        try:
+            return [(int(r), float(s)) for r, s in self.conn.execute(sql, (match, *params, k))]
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 cannot parse finds nothing by keyword
+
+
+def _filter_sql(filters: Filters, skip_duplicates: bool) -> tuple[str, tuple]:
+    clauses: list[str] = []
+    params: list = []
+
+    def among(column: str, values) -> None:
+        clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+        params.extend(values)
+
+    if skip_duplicates:
+        clauses.append("d.duplicate_of IS NULL")
+    if filters.local_authorities:
+        among("d.local_authority", filters.local_authorities)
+    if filters.doc_types:
+        among("d.doc_type", filters.doc_types)
+    if filters.visit_number is not None:
+        clauses.append("d.visit_number = ?")
+        params.append(filters.visit_number)
+    if filters.source_kinds:
+        among("d.source_kind", filters.source_kinds)
+    if filters.doc_ids:
+        among("d.doc_id", filters.doc_ids)
+    if filters.years:
+        years = [str(y) for y in filters.years]
+        marks = ", ".join("?" * len(years))
+        clauses.append(
+            f"(substr(d.date, 1, 4) IN ({marks}) OR EXISTS (SELECT 1 FROM json_each(d.visit_dates) "
+            f"WHERE substr(json_each.value, 1, 4) IN ({marks})))"
+        )
+        params.extend(years + years)
+    day = "coalesce(d.date, (SELECT max(value) FROM json_each(d.visit_dates)))"
+    if filters.date_from:
+        clauses.append(f"{day} >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        clauses.append(f"{day} <= ?")
+        params.append(filters.date_to)
+    return " AND ".join(clauses), tuple(params)

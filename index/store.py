@@ -1,0 +1,151 @@
+"""SQLite storage of documents, chunks, their metadata and an FTS5 keyword index."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from ingest.models import Chunk, Document, Judgement, Metadata
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    title TEXT NOT NULL,
+    local_authority TEXT,
+    doc_type TEXT NOT NULL,
+    visit_number INTEGER,
+    date TEXT,
+    visit_dates TEXT NOT NULL,   -- JSON list of ISO dates
+    inspectors TEXT NOT NULL,    -- JSON list of names
+    recipient TEXT,
+    source_kind TEXT NOT NULL,
+    judgements TEXT NOT NULL,    -- JSON list of {area, grade, text}
+    duplicate_of TEXT,
+    pages INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,      -- also the chunk's id in the vector index
+    chunk_id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    section TEXT,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, section, content='chunks', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text, section) VALUES (new.id, new.text, coalesce(new.section, ''));
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text, section)
+    VALUES ('delete', old.id, old.text, coalesce(old.section, ''));
+END;
+CREATE TABLE IF NOT EXISTS abbreviations (
+    abbr TEXT NOT NULL,
+    expansion TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    PRIMARY KEY (abbr, expansion, doc_id)
+);
+"""
+
+_DOC_COLUMNS = (
+    "doc_id, path, sha256, title, local_authority, doc_type, visit_number, date, visit_dates, "
+    "inspectors, recipient, source_kind, judgements, duplicate_of, pages, text"
+)
+_CHUNK_COLUMNS = "id, chunk_id, doc_id, ordinal, section, start, end, n_tokens, text"
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database at `path`, in WAL mode with foreign keys on."""
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(_SCHEMA)
+    return conn
+
+
+def read_settings(conn: sqlite3.Connection) -> dict:
+    """The settings recorded when the index was first built ({} for a new index)."""
+    return {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
+
+
+def write_settings(conn: sqlite3.Connection, values: dict) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
+        [(key, json.dumps(value)) for key, value in values.items()],
+    )
+
+
+def insert_document(conn: sqlite3.Connection, doc: Document) -> None:
+    m = doc.meta
+    conn.execute(
+        f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+        (
+            doc.doc_id, doc.path, doc.sha256, m.title, m.local_authority, m.doc_type, m.visit_number,
+            m.date, json.dumps(list(m.visit_dates)), json.dumps(list(m.inspectors)), m.recipient,
+            m.source_kind, json.dumps([j.__dict__ for j in m.judgements]), doc.duplicate_of,
+            doc.pages, doc.text,
+        ),
+    )
+
+
+def insert_chunks(conn: sqlite3.Connection, chunks: list[Chunk]) -> list[int]:
+    """Insert chunks; gives their row ids (the ids their vectors are stored under)."""
+    ids = []
+    for c in chunks:
+        cur = conn.execute(
+            "INSERT INTO chunks(chunk_id, doc_id, ordinal, section, start, end, n_tokens, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (c.chunk_id, c.doc_id, c.ordinal, c.section, c.start, c.end, c.n_tokens, c.text),
+        )
+        ids.append(cur.lastrowid)
+    return ids
+
+
+def row_to_document(row: tuple) -> Document:
+    (doc_id, path, sha256, title, la, doc_type, visit_number, date, visit_dates, inspectors,
+     recipient, source_kind, judgements, duplicate_of, pages, text) = row
+    meta = Metadata(
+        local_authority=la, doc_type=doc_type, visit_number=visit_number, date=date,
+        visit_dates=tuple(json.loads(visit_dates)), inspectors=tuple(json.loads(inspectors)),
+        recipient=recipient, source_kind=source_kind, title=title,
+        judgements=tuple(Judgement(**j) for j in json.loads(judgements)),
+    )
+    return Document(doc_id=doc_id, path=path, sha256=sha256, text=text, meta=meta, pages=pages,
+                    duplicate_of=duplicate_of)
+
+
+def select_documents(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[Document]:
+    rows = conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents {where} ORDER BY doc_id", params)
+    return [row_to_document(r) for r in rows]
+
+
+def row_to_chunk(row: tuple) -> tuple[int, Chunk]:
+    rowid, chunk_id, doc_id, ordinal, section, start, end, n_tokens, text = row
+    return rowid, Chunk(chunk_id=chunk_id, doc_id=doc_id, ordinal=ordinal, text=text, start=start,
+                        end=end, section=section, n_tokens=n_tokens)
+
+
+def select_chunks(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, Chunk]:
+    """Chunks by row id."""
+    found: dict[int, Chunk] = {}
+    for i in range(0, len(rowids), 900):  # SQLite's limit on bound parameters
+        part = rowids[i:i + 900]
+        rows = conn.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({', '.join('?' * len(part))})", part
+        )
+        found.update(row_to_chunk(r) for r in rows)
+    return found

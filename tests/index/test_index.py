@@ -1,0 +1,81 @@
+"""The index on disk: settings recorded and enforced, re-ingest skipped, changes replaced, duplicates found."""
+
+import json
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from index.errors import IndexLocked, IndexMissing, SettingsMismatch
+from index.index import Filters, Index
+from ingest.pipeline import ingest
+from ingest.settings import Settings
+
+from tests.conftest import LETTERS
+
+
+def test_opening_a_missing_index_says_how_to_build_one(tmp_path):
+    with pytest.raises(IndexMissing, match="python -m ingest"):
+        Index.open(tmp_path / "nothing")
+
+
+def test_an_index_refuses_other_chunk_settings(bundled_index):
+    with pytest.raises(SettingsMismatch, match="chunk_max_tokens: index has 180, asked for 300"):
+        Index.open(bundled_index, replace(Settings(), chunk_max_tokens=300))
+
+
+def test_vectors_and_rows_agree(bundled_index):
+    with Index.open(bundled_index) as index:
+        found = index.check()
+        assert found.ok and found.chunks == found.vectors == index.chunk_count() > 100
+
+
+def test_reingest_does_no_work_and_a_changed_file_replaces_its_chunks(tmp_path):
+    letter = tmp_path / "letters" / "001_48f99557a5b80f02.txt"
+    letter.parent.mkdir()
+    shutil.copy(LETTERS / letter.name, letter)
+    with Index.open(tmp_path / "idx", Settings(), create=True) as index:
+        first = ingest([letter.parent], index)
+        assert len(first.ingested) == 1 and first.exit_code == 0
+        ids_before = {c for (c,) in index.conn.execute("SELECT chunk_id FROM chunks")}
+        again = ingest([letter.parent], index)
+        assert again.ingested == [] and again.unchanged == [str(letter)]
+        assert {c for (c,) in index.conn.execute("SELECT chunk_id FROM chunks")} == ids_before
+
+        letter.write_text(letter.read_text() + "\n\nInspectors found a new sentence about kinship carers.\n")
+        changed = ingest([letter.parent], index)
+        assert changed.ingested == [str(letter)]
+        texts = [t for (t,) in index.conn.execute("SELECT text FROM chunks")]
+        assert any("kinship carers" in t for t in texts)
+        assert index.check().ok
+        assert len(index.vectors) == index.chunk_count()
+
+
+def test_two_writers_are_refused_not_interleaved(tmp_path):
+    with Index.open(tmp_path, Settings(), create=True) as a, Index.open(tmp_path, Settings()) as b:
+        with a.writing():
+            with pytest.raises(IndexLocked, match="another ingest"):
+                with b.writing():
+                    pass
+
+
+def test_the_text_copy_of_the_2019_letter_is_a_duplicate_of_the_official_pdf(bundled_index):
+    with Index.open(bundled_index) as index:
+        docs = {d.doc_id: d for d in index.documents()}
+        assert docs["002_26bebbeff29c7c35"].duplicate_of == "bournemouth-christchurch-poole__2019-12-18__focused-visit"
+        assert docs["bournemouth-christchurch-poole__2019-12-18__focused-visit"].duplicate_of is None
+        others = [d for d in docs.values() if d.doc_id != "002_26bebbeff29c7c35"]
+        assert all(d.duplicate_of is None for d in others)
+        # duplicates never reach a search
+        allowed = set(index.allowed_rows(Filters()))
+        dup_rows = {r for (r,) in index.conn.execute("SELECT id FROM chunks WHERE doc_id = '002_26bebbeff29c7c35'")}
+        assert dup_rows and not (dup_rows & allowed)
+
+
+def test_filters_select_by_council_type_and_year(bundled_index):
+    with Index.open(bundled_index) as index:
+        rows = index.allowed_rows(Filters(doc_types=("monitoring_visit",), years=(2024,)))
+        docs = {d for (d,) in index.conn.execute(
+            f"SELECT DISTINCT doc_id FROM chunks WHERE id IN ({','.join(map(str, rows))})")}
+        assert docs == {"001_48f99557a5b80f02"}
+        assert index.allowed_rows(Filters(local_authorities=("Kent",))) == []
