@@ -1,0 +1,128 @@
+"""python -m qa ask|search|check|docs: question, search and check the indexed letters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.errors import IndexError_
+from ingest.settings import Settings, default_index_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m qa", description="Ask, search and check Ofsted letters.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str, takes_text: bool = True):
+        p = commands.add_parser(name, help=help_text)
+        p.add_argument("--index", default=None, help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
+        p.add_argument("--json", action="store_true", help="print JSON (one line per input with --batch)")
+        if takes_text:
+            p.add_argument("text", nargs="?", help="the question, query or text")
+            p.add_argument("--batch", type=Path, help="JSON-lines file: one question/claim per line")
+            p.add_argument("--council", action="append", default=[], help="only letters about this council")
+            p.add_argument("--type", dest="doc_type", action="append", default=[],
+                           help="only this document type (focused_visit, monitoring_visit, ilacs_inspection, ...)")
+            p.add_argument("--from", dest="date_from", help="only documents dated on or after (YYYY-MM-DD)")
+            p.add_argument("--to", dest="date_to", help="only documents dated on or before (YYYY-MM-DD)")
+            p.add_argument("--source", choices=["official", "press"], action="append", default=[],
+                           help="only official letters or press articles")
+        return p
+
+    add("ask", "answer a question with cited sentences")
+    add("search", "ranked passages for a query").add_argument("--k", type=int, default=10, help="passages to return")
+    add("check", "check claims (one per --batch line) or the claims found in a text")
+    add("docs", "list the indexed documents", takes_text=False)
+    args = parser.parse_args(argv)
+
+    from index.index import Index
+
+    try:
+        index = Index.open(args.index or default_index_dir(), Settings())
+    except IndexError_ as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    with index:
+        if args.command == "docs":
+            return _docs(index, args)
+        inputs = _inputs(args)
+        if inputs is None:
+            return 2
+        from qa.service import QA
+
+        qa = QA(index)
+        filters = _filters(args)
+        for line in inputs:
+            print(_run(qa, args, line, filters), flush=True)
+    return 0
+
+
+def _inputs(args) -> list[str] | None:
+    if args.batch:
+        try:
+            lines = args.batch.read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            print(f"error: cannot read {args.batch}: {e.strerror}", file=sys.stderr)
+            return None
+        items = []
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                print(f"error: {args.batch} line {n}: not JSON ({e.msg})", file=sys.stderr)
+                return None
+            text = record.get("question") or record.get("claim") or record.get("query") or record.get("text")
+            if not isinstance(text, str):
+                print(f"error: {args.batch} line {n}: needs a 'question' or 'claim' field", file=sys.stderr)
+                return None
+            items.append(text)
+        return items
+    if args.text is None:
+        print("error: give the text as an argument or --batch FILE", file=sys.stderr)
+        return None
+    return [args.text]
+
+
+def _filters(args):
+    from index.index import Filters
+    from ingest.authorities import canonical_authority
+
+    return Filters(
+        local_authorities=tuple(canonical_authority(c) or c for c in args.council),
+        doc_types=tuple(args.doc_type),
+        date_from=args.date_from,
+        date_to=args.date_to,
+        source_kinds=tuple(args.source),
+    )
+
+
+def _run(qa, args, text: str, filters) -> str:
+    from qa import jsonio, render
+
+    if args.command == "ask":
+        answer = qa.ask(text, filters)
+        return json.dumps(jsonio.answer_json(answer), ensure_ascii=False) if args.json else render.answer_text(answer)
+    if args.command == "search":
+        _, hits = qa.search(text, args.k, filters)
+        return json.dumps(jsonio.search_json(text, hits), ensure_ascii=False) if args.json else render.hits_text(hits)
+    verdicts = qa.check(text, single_claim=bool(args.batch))
+    if args.json:
+        return json.dumps({"claims": [jsonio.verdict_json(v) for v in verdicts]}, ensure_ascii=False)
+    return render.verdicts_text(verdicts)
+
+
+def _docs(index, args) -> int:
+    from qa import jsonio, render
+
+    docs = index.documents()
+    for doc in docs:
+        print(json.dumps(jsonio.document_json(doc), ensure_ascii=False) if args.json else render.document_line(doc))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

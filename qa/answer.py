@@ -1,0 +1,189 @@
+"""Answerers turn retrieved passages into an `Answer`; the extractive one quotes the letters' sentences."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from ingest.sentences import split_sentences
+from qa.models import Answer, Citation, Hit
+from qa.retrieve import Query, spans_time
+from qa.terms import covered, group_weights, missing
+from qa.text import tokens
+
+ABSTAIN_TEXT = "The indexed letters do not address this."
+
+
+class Answerer(ABC):
+    """Makes an answer from a question and the passages retrieved for it."""
+
+    name: str = ""
+
+    @abstractmethod
+    def answer(self, query: Query, hits: list[Hit]) -> Answer:
+        """An `Answer` citing only the given hits, or an abstention."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When evidence is too weak to answer; set on the whole evaluation sets, not on one question."""
+
+    min_coverage: float = 0.5  # share of the question's key terms found in the best passages
+    min_sentence: float = 0.45  # score of the best sentence
+    keep_ratio: float = 0.8  # further sentences must score this share of the best one
+    over_time_ratio: float = 0.6  # the same, for each letter's sentence in a question about change
+    max_sentences: int = 5
+    max_per_letter: int = 2
+    passages: int = 8  # how many top passages sentences are drawn from
+    max_embedded: int = 32  # sentences compared with the question by embedding
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    start: int  # offsets in the document's text
+    end: int
+    text: str
+    similarity: float
+    coverage: float
+
+    @property
+    def score(self) -> float:
+        return 0.5 * self.similarity + 0.5 * self.coverage - 0.01 * self.hit.rank
+
+
+class ExtractiveAnswerer(Answerer):
+    """Quotes the sentences that answer the question, each cited; abstains when evidence is weak."""
+
+    name = "extractive"
+
+    def __init__(self, embedder, thresholds: Thresholds = Thresholds()):
+        self.embedder = embedder
+        self.thresholds = thresholds
+
+    def answer(self, query: Query, hits: list[Hit]) -> Answer:
+        t = self.thresholds
+        hits = list(hits)
+        refusal = _out_of_scope(query, hits)
+        if refusal:
+            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(), reason=refusal)
+        groups = list(query.groups)
+        weights = group_weights(groups, [h.chunk.text for h in hits])
+        top_text = " ".join(h.chunk.text for h in hits[:5])
+        coverage = covered(groups, weights, top_text)
+        candidates = self._candidates(query, hits[: t.passages], groups, weights)
+        if not candidates:
+            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
+                          reason="no passage was found")
+        best = max(candidates, key=lambda c: c.score)
+        if coverage < t.min_coverage or best.score < t.min_sentence:
+            reason = (f"the letters found never mention: {', '.join(missing(groups, top_text))}"
+                      if coverage < t.min_coverage else f"no sentence answers it closely (best {best.score:.2f})")
+            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(), reason=reason)
+        if asks_quantity(query.text) and not any(_has_figure(c.text) for c in candidates if c.score >= best.score * t.keep_ratio):
+            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
+                          reason="it asks for a figure and no close sentence gives one")
+        chosen = select_over_time(candidates, t) if spans_time(query.text) else select(candidates, t)
+        citations = []
+        for n, c in enumerate(chosen, 1):
+            citations.append(Citation(n=n, doc_id=c.hit.doc.doc_id, title=c.hit.doc.meta.title, date=c.hit.doc.meta.date,
+                                      section=c.hit.chunk.section, quote=c.text, start=c.start, end=c.end,
+                                      chunk_id=c.hit.chunk.chunk_id))
+        return Answer(query.text, compose(citations, hits), False, tuple(citations), tuple(hits), query.scope.describe())
+
+    def _candidates(self, query: Query, hits: list[Hit], groups, weights) -> list[Candidate]:
+        spans = []
+        for hit in hits:
+            text = hit.chunk.text
+            for a, b in split_sentences(text):
+                sentence = text[a:b]
+                if len(tokens(sentence)) < 5:
+                    continue  # headings, sign-offs and fragments answer nothing
+                spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence))
+        if not spans:
+            return []
+        coverage = [covered(groups, weights, s) for *_, s in spans]
+        # Embedding is the cost: only sentences of the best passages or using the question's terms.
+        keep = [i for i, (hit, *_) in enumerate(spans) if hit.rank <= 3 or coverage[i] > 0]
+        keep = sorted(keep, key=lambda i: (-coverage[i], spans[i][0].rank))[: self.thresholds.max_embedded]
+        qvec = self.embedder.embed_query(query.dense_text)
+        sims = self.embedder.embed([spans[i][3] for i in keep]) @ qvec
+        return [
+            Candidate(spans[i][0], spans[i][1], spans[i][2], spans[i][3], float(sim), coverage[i])
+            for i, sim in zip(keep, sims)
+        ]
+
+
+def select(candidates: list[Candidate], t: Thresholds) -> list[Candidate]:
+    """The sentences to quote: close to the best, no near-duplicates, a few per letter, by letter date."""
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    best = ranked[0].score
+    chosen: list[Candidate] = []
+    per_letter: dict[str, int] = {}
+    for c in ranked:
+        if len(chosen) >= t.max_sentences or c.score < best * t.keep_ratio:
+            break
+        if per_letter.get(c.hit.doc.doc_id, 0) >= t.max_per_letter:
+            continue
+        if any(_near_duplicate(c.text, other.text) for other in chosen):
+            continue
+        chosen.append(c)
+        per_letter[c.hit.doc.doc_id] = per_letter.get(c.hit.doc.doc_id, 0) + 1
+    return sorted(chosen, key=lambda c: (c.hit.doc.meta.date or "9999", c.hit.doc.doc_id, c.start))
+
+
+def select_over_time(candidates: list[Candidate], t: Thresholds) -> list[Candidate]:
+    """For questions about change: the best sentence of each letter that speaks to it, by letter date."""
+    best = max(c.score for c in candidates)
+    per_letter: dict[str, Candidate] = {}
+    for c in sorted(candidates, key=lambda c: -c.score):
+        if c.score >= best * t.over_time_ratio and c.hit.doc.doc_id not in per_letter:
+            if not any(_near_duplicate(c.text, other.text) for other in per_letter.values()):
+                per_letter[c.hit.doc.doc_id] = c
+    chosen = sorted(per_letter.values(), key=lambda c: -c.score)[: t.max_sentences]
+    return sorted(chosen, key=lambda c: (c.hit.doc.meta.date or "9999", c.hit.doc.doc_id, c.start))
+
+
+def compose(citations: list[Citation], hits: list[Hit]) -> str:
+    """The answer text: each quoted sentence followed by its [n], grouped by letter when there are several."""
+    letters = list(dict.fromkeys(c.doc_id for c in citations))
+    if len(letters) == 1:
+        return " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    titles = {h.doc.doc_id: h.doc.meta.title for h in hits}
+    parts = []
+    for doc_id in letters:
+        quoted = " ".join(f"{c.quote} [{c.n}]" for c in citations if c.doc_id == doc_id)
+        parts.append(f"{titles.get(doc_id, doc_id)}: {quoted}")
+    return "\n\n".join(parts)
+
+
+_QUANTITY = re.compile(r"^\s*(?:how (?:much|many|often|long)|what (?:percentage|proportion|share|number|rate|amount)|"
+                       r"what is the [\w\s-]*\b(?:rate|number|percentage|proportion|budget|cost)\b)", re.I)
+_FIGURE = re.compile(r"\d|£|\bper cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half|third|quarter)\b", re.I)
+
+
+def asks_quantity(question: str) -> bool:
+    """True for questions whose answer is a figure: 'How many families were waiting ...?'."""
+    return _QUANTITY.search(question) is not None
+
+
+def _has_figure(sentence: str) -> bool:
+    return _FIGURE.search(sentence) is not None
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    x, y = set(tokens(a)), set(tokens(b))
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) > 0.8
+
+
+def _out_of_scope(query: Query, hits: list[Hit]) -> str:
+    """Why the hits cannot answer a question about a council the index does not hold, if so."""
+    scope = query.scope
+    if scope.unknown_authorities and not scope.filters.local_authorities:
+        return f"the index holds no letters about {', '.join(scope.unknown_authorities)}"
+    if scope.filters.local_authorities and hits and not any(
+        h.doc.meta.local_authority in scope.filters.local_authorities for h in hits
+    ):
+        return f"the index holds no matching letters about {', '.join(scope.filters.local_authorities)}"
+    return ""

@@ -1,0 +1,73 @@
+"""The JSON shapes of the command-line contract."""
+
+from __future__ import annotations
+
+from ingest.models import Document
+from qa.models import Answer, Hit, Verdict
+
+
+def hit_json(hit: Hit) -> dict:
+    return {
+        "rank": hit.rank,
+        "doc": hit.doc.doc_id,
+        "chunk_id": hit.chunk.chunk_id,
+        "text": hit.chunk.text,
+        "score": round(hit.score, 6),
+        "title": hit.doc.meta.title,
+        "date": hit.doc.meta.date,
+        "section": hit.chunk.section,
+        "start": hit.chunk.start,
+        "end": hit.chunk.end,
+    }
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "reason": answer.reason or None,
+        "scope": answer.scope or None,
+        "citations": [
+            {"n": c.n, "doc": c.doc_id, "title": c.title, "date": c.date, "section": c.section,
+             "quote": c.quote, "start": c.start, "end": c.end, "chunk_id": c.chunk_id}
+            for c in answer.citations
+        ],
+        "passages": [hit_json(h) for h in answer.hits],
+    }
+
+
+def search_json(query: str, hits: list[Hit]) -> dict:
+    return {"query": query, "passages": [hit_json(h) for h in hits]}
+
+
+def verdict_json(v: Verdict) -> dict:
+    return {
+        "claim": v.claim,
+        "verdict": v.verdict,
+        "quote_status": v.quote_status,
+        "evidence": [{"doc": e.doc_id, "quote": e.quote, "title": e.title, "date": e.date,
+                      "source_kind": e.source_kind} for e in v.evidence],
+        "reason": v.reason,
+        "quotes": list(v.quotes),
+    }
+
+
+def document_json(doc: Document) -> dict:
+    m = doc.meta
+    return {
+        "doc": doc.doc_id,
+        "title": m.title,
+        "local_authority": m.local_authority,
+        "doc_type": m.doc_type,
+        "visit_number": m.visit_number,
+        "date": m.date,
+        "visit_dates": list(m.visit_dates),
+        "inspectors": list(m.inspectors),
+        "recipient": m.recipient,
+        "source_kind": m.source_kind,
+        "duplicate_of": doc.duplicate_of,
+        "judgements": [{"area": j.area, "grade": j.grade} for j in m.judgements],
+        "pages": doc.pages,
+        "path": doc.path,
+    }

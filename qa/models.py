@@ -1,0 +1,73 @@
+"""The records answers are made of: `Hit`, `Citation`, `Answer`, `Evidence`, `Verdict`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.models import Chunk, Document
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with the document it comes from."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+    doc: Document
+    dense: float | None = None  # cosine similarity to the question, when it was computed
+    keyword: float | None = None  # BM25, when the passage matched by keyword
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered quotation: `quote == doc.text[start:end]`."""
+
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    section: str | None
+    quote: str
+    start: int
+    end: int
+    chunk_id: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer made of cited sentences, or an abstention; `hits` are always kept."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    scope: str = ""  # what the question was understood to be limited to, in words
+    reason: str = ""  # why it abstained, when it did
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of a letter set against a claim."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    quote: str
+    start: int
+    end: int
+    source_kind: str = "official"
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the letters say of one claim."""
+
+    claim: str
+    verdict: str  # "supported" | "contradicted" | "not_found"
+    reason: str
+    quote_status: str | None = None  # None | "verbatim" | "altered" | "absent"
+    evidence: tuple[Evidence, ...] = ()
+    quotes: tuple[dict, ...] = field(default=(), compare=False)  # per quotation: text, status, diff, doc, sentence

@@ -1,0 +1,168 @@
+"""Hybrid retrieval: dense and keyword rankings, fused, within the question's scope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from index.index import Filters, Index
+from qa.glossary import expansions
+from qa.models import Hit
+from qa.scope import Scope, parse_scope, without_scope_words
+from qa.terms import term_groups
+from qa.text import content_terms
+
+RRF_K = 60  # the usual constant of reciprocal-rank fusion
+MAX_PER_DOC_OVER_TIME = 2  # questions about change need passages from several letters
+_OVER_TIME = re.compile(
+    r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bbetween\b.*\band\b|\bimprov(?:ed|ing)\b|\bprogress(?:ed)?\b"
+    r"|\bdevelop(?:ed|ing)\b|\bacross\b|\bby the time\b|\bstill\b|\bany longer\b|\bevolv",
+    re.I,
+)
+CANDIDATES = 50  # per ranking, before fusion
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the retrievers see it."""
+
+    text: str
+    dense_text: str  # what is embedded: the question plus its expansions
+    match: str  # FTS5 expression
+    terms: tuple[str, ...]  # the question's own content words
+    extra: tuple[str, ...]  # expansions added from the glossary and the letters' own definitions
+    scope: Scope
+    groups: tuple[tuple[str, ...], ...] = ()  # key terms with their alternatives (see qa.terms)
+
+
+def build_query(index: Index, question: str, filters: Filters | None = None, use_scope: bool = True) -> Query:
+    """Expand and scope a question: abbreviations both ways, council/year/type words as filters."""
+    learned = index.abbreviations()
+    extra = tuple(expansions(question, learned))
+    scope = parse_scope(question, index.authorities()) if use_scope else Scope()
+    if filters is not None and not filters.is_empty():
+        scope = replace(scope, filters=_merge(scope.filters, filters))
+    core = without_scope_words(question) if use_scope else question
+    terms = tuple(dict.fromkeys(content_terms(core)))
+    dense_text = question if not extra else f"{question} ({'; '.join(extra)})"
+    groups = tuple(term_groups(core, learned))
+    return Query(question, dense_text, fts_expression(terms, extra), terms, extra, scope, groups)
+
+
+def fts_expression(terms: tuple[str, ...], phrases: tuple[str, ...]) -> str:
+    """An FTS5 OR-expression of quoted terms and phrases: ('pa', 'caseloads') -> '"pa" OR "caseloads"'."""
+    parts = []
+    for t in list(terms) + list(phrases):
+        cleaned = "".join(ch if ch.isalnum() or ch in "'-" else " " for ch in t.replace("’", "'"))
+        cleaned = " ".join(cleaned.split())
+        if cleaned:
+            parts.append(f'"{cleaned}"')
+    return " OR ".join(dict.fromkeys(parts))
+
+
+def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: float = 0.5) -> list[Hit]:
+    """The `k` best passages for `query`, best first."""
+    index.refresh()
+    filters, allowed = _within_reach(index, query.scope.filters)
+    qvec = index.embedder.embed_query(query.dense_text)
+    dense = index.dense(qvec, CANDIDATES, allowed)
+    keyword = index.keyword(query.match, CANDIDATES, filters)
+    fused = fuse(dense, keyword, fusion, alpha)
+    pool = index.chunks([rowid for rowid, _ in fused[: k * 4]])
+    top = distinct(fused[: k * 4], pool, k, per_doc=MAX_PER_DOC_OVER_TIME if spans_time(query.text) else None)
+    chunks = {rowid: pool[rowid] for rowid, _ in top if rowid in pool}
+    dense_by_id = dict(dense)
+    missing = [r for r, _ in top if r not in dense_by_id]
+    if missing:  # keyword-only hits still get a cosine, for answers and abstention
+        vecs = np.stack([index.vectors.index.reconstruct(int(r)) for r in missing])
+        dense_by_id.update(zip(missing, (vecs @ qvec).tolist()))
+    keyword_by_id = dict(keyword)
+    docs = {}
+    hits = []
+    for rank, (rowid, score) in enumerate(top, 1):
+        chunk = chunks.get(rowid)
+        if chunk is None:
+            continue  # vector whose row a concurrent writer just removed
+        doc = docs.get(chunk.doc_id) or docs.setdefault(chunk.doc_id, index.document(chunk.doc_id))
+        hits.append(Hit(rank=rank, score=score, chunk=chunk, doc=doc,
+                        dense=dense_by_id.get(rowid), keyword=keyword_by_id.get(rowid)))
+    return hits
+
+
+def spans_time(question: str) -> bool:
+    """True for questions about change across letters ('over time', 'since 2022', 'between ... and ...')."""
+    return _OVER_TIME.search(question) is not None
+
+
+def distinct(ranked: list[tuple[int, float]], chunks: dict, k: int, per_doc: int | None = None) -> list[tuple[int, float]]:
+    """The first `k` of `ranked` without repeated passage texts (a letter reprinted in an article, a
+    list of areas copied from visit to visit), and at most `per_doc` from one document when given."""
+    seen: set[str] = set()
+    counts: dict[str, int] = {}
+    out = []
+    for rowid, score in ranked:
+        chunk = chunks.get(rowid)
+        if chunk is None:
+            continue
+        key = " ".join(chunk.text.lower().split())
+        if key in seen or (per_doc and counts.get(chunk.doc_id, 0) >= per_doc):
+            continue
+        seen.add(key)
+        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        out.append((rowid, score))
+        if len(out) == k:
+            break
+    return out
+
+
+def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]], how: str = "rrf", alpha: float = 0.5) -> list[tuple[int, float]]:
+    """Combine two rankings of (id, score), best first.
+
+    "rrf": sum of 1/(60 + rank); "weighted": alpha * cosine + (1 - alpha) * BM25 scaled to [0, 1].
+    """
+    scores: dict[int, float] = {}
+    if how == "rrf":
+        for ranking in (dense, keyword):
+            for rank, (rowid, _) in enumerate(ranking, 1):
+                scores[rowid] = scores.get(rowid, 0.0) + 1.0 / (RRF_K + rank)
+    elif how == "weighted":
+        top = max((s for _, s in keyword), default=0.0) or 1.0
+        for rowid, s in dense:
+            scores[rowid] = scores.get(rowid, 0.0) + alpha * s
+        for rowid, s in keyword:
+            scores[rowid] = scores.get(rowid, 0.0) + (1 - alpha) * s / top
+    elif how == "dense":
+        scores = dict(dense)
+    elif how == "keyword":
+        scores = dict(keyword)
+    else:
+        raise ValueError(f"unknown fusion {how!r}; known: rrf, weighted, dense, keyword")
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _within_reach(index: Index, filters: Filters) -> tuple[Filters, list[int] | None]:
+    """The filters, loosened step by step (visit number, dates, type, council) until something matches."""
+    steps = [
+        {},
+        {"visit_number": None},
+        {"visit_number": None, "years": (), "date_from": None, "date_to": None},
+        {"visit_number": None, "years": (), "date_from": None, "date_to": None, "doc_types": ()},
+        {"visit_number": None, "years": (), "date_from": None, "date_to": None, "doc_types": (), "local_authorities": ()},
+    ]
+    for step in steps:
+        loosened = replace(filters, **step)
+        allowed = index.allowed_rows(loosened)
+        if allowed is None or allowed:
+            return loosened, allowed
+    return Filters(), index.allowed_rows(Filters())
+
+
+def _merge(a: Filters, b: Filters) -> Filters:
+    """Explicit filters override what the question's words implied, field by field."""
+    values = {}
+    for name in Filters.__dataclass_fields__:
+        explicit = getattr(b, name)
+        values[name] = explicit if explicit not in ((), None) else getattr(a, name)
+    return Filters(**values)

@@ -1,0 +1,133 @@
+"""Read the scope a question sets in its own words: council, years, kind of visit, source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from index.index import Filters
+from ingest.authorities import find_authorities
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
+    "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10,
+}
+_YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
+_RANGE = re.compile(r"\b(?:between|from)\s+(20[0-3]\d)\s+(?:and|to|-|–)\s+(20[0-3]\d)\b", re.I)
+_SINCE = re.compile(r"\b(?:since|after)\s+(20[0-3]\d)\b", re.I)
+_BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(20[0-3]\d)\b", re.I)
+_MONITORING = re.compile(r"\b(?:(\w+)\s+)?monitoring visits?\b", re.I)
+
+# Phrases naming a kind of document; checked in order, a phrase claims its words.
+_TYPE_PHRASES: list[tuple[re.Pattern, tuple[str, ...]]] = [
+    (re.compile(r"\bjoint targeted area inspections?\b|\bJTAIs?\b|\bjoint (?:area )?inspections?\b", re.I), ("jtai",)),
+    (re.compile(r"\barea SEND\b|\bSEND inspections?\b|\blocal area partnership\b", re.I), ("area_send",)),
+    (re.compile(r"\bfocused visits?\b", re.I), ("focused_visit",)),
+    (re.compile(r"\bmonitoring visits?\b", re.I), ("monitoring_visit",)),
+    (re.compile(r"\bSIF\b|\bsingle inspection framework\b", re.I), ("sif_inspection",)),
+    (re.compile(r"\b(?:full |ILACS |standard |short |graded )?inspections?(?: reports?)?\b|\bILACS\b", re.I),
+     ("ilacs_inspection", "sif_inspection")),
+]
+_PRESS = re.compile(r"\b(?:press|newspapers?|news articles?|articles?|journalists?|reported in the)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Filters read from a question, and the same in words for people."""
+
+    filters: Filters = field(default_factory=Filters)
+    unknown_authorities: tuple[str, ...] = ()  # named in the question but not in the index
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return "; ".join(self.notes)
+
+
+def parse_scope(question: str, indexed_authorities: set[str]) -> Scope:
+    """The scope `question` sets, limited to what is unambiguous.
+
+    "In Essex's 2025 focused visit on PLO, ..." -> authorities ('Essex',), years (2025,), types ('focused_visit',)
+    """
+    notes: list[str] = []
+    filters = Filters()
+
+    named = []
+    for name, _, _ in find_authorities(question):
+        if name not in named:
+            named.append(name)
+    known = tuple(n for n in named if n in indexed_authorities)
+    unknown = tuple(n for n in named if n not in indexed_authorities)
+    if known:
+        filters = replace(filters, local_authorities=known)
+        notes.append("council: " + ", ".join(known))
+
+    years, date_from, date_to = _years(question)
+    if years:
+        filters = replace(filters, years=years)
+        notes.append("year: " + ", ".join(map(str, years)))
+    if date_from or date_to:
+        filters = replace(filters, date_from=date_from, date_to=date_to)
+        notes.append(f"dates: {date_from or '…'} to {date_to or '…'}")
+
+    types, number = _doc_types(question)
+    if types:
+        filters = replace(filters, doc_types=types)
+        notes.append("type: " + ", ".join(t.replace("_", " ") for t in types))
+    if number is not None:
+        filters = replace(filters, visit_number=number)
+        notes.append(f"monitoring visit {number}")
+
+    if _PRESS.search(question):
+        filters = replace(filters, source_kinds=("press",))
+        notes.append("press articles")
+    return Scope(filters=filters, unknown_authorities=unknown, notes=tuple(notes))
+
+
+def _years(question: str) -> tuple[tuple[int, ...], str | None, str | None]:
+    span = _RANGE.search(question)
+    if span:
+        a, b = sorted((int(span.group(1)), int(span.group(2))))
+        return (), f"{a}-01-01", f"{b + 1}-06-30"  # a report often lands months after its visit
+    since = _SINCE.search(question)
+    if since:
+        return (), f"{since.group(1)}-01-01", None
+    before = _BEFORE.search(question)
+    if before:
+        return (), None, f"{int(before.group(1)) - 1}-12-31"
+    years = tuple(sorted({int(y) for y in _YEAR.findall(question)}))
+    return years, None, None
+
+
+def _doc_types(question: str) -> tuple[tuple[str, ...], int | None]:
+    text = question
+    types: list[str] = []
+    for pattern, kinds in _TYPE_PHRASES:
+        if pattern.search(text):
+            types += [k for k in kinds if k not in types]
+            text = pattern.sub(" ", text)
+    number = None
+    for m in _MONITORING.finditer(question):
+        word = (m.group(1) or "").lower()
+        if word in _ORDINALS:
+            number = _ORDINALS[word]
+    return tuple(types), number
+
+
+def without_scope_words(question: str) -> str:
+    """`question` less the words that set its scope (councils, years, kinds of visit), which the
+    filters already satisfy: a letter need not repeat them to answer.
+
+    "Who were the inspectors on the second monitoring visit?" -> "Who were the inspectors on the  ?"
+    """
+    spans = [(a, b) for _, a, b in find_authorities(question)]
+    spans += [m.span() for m in _YEAR.finditer(question)]
+    for pattern, _ in _TYPE_PHRASES:
+        spans += [m.span() for m in pattern.finditer(question)]
+    for m in _MONITORING.finditer(question):
+        if (m.group(1) or "").lower() in _ORDINALS:
+            spans.append(m.span())
+    text = question
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    return text

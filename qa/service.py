@@ -1,0 +1,32 @@
+"""The product's operations on an open index: search, ask, check, list documents."""
+
+from __future__ import annotations
+
+from index.index import Filters, Index
+from qa.answer import Answerer, ExtractiveAnswerer
+from qa.models import Answer, Hit, Verdict
+from qa.retrieve import Query, build_query, search
+
+PASSAGES = 10  # passages returned with every answer, abstentions included
+
+
+class QA:
+    """Search, ask and check over one index, with the models loaded once."""
+
+    def __init__(self, index: Index, answerer: Answerer | None = None, fusion: str = "rrf"):
+        self.index = index
+        self.answerer = answerer or ExtractiveAnswerer(index.embedder)
+        self.fusion = fusion
+
+    def search(self, text: str, k: int = PASSAGES, filters: Filters | None = None) -> tuple[Query, list[Hit]]:
+        query = build_query(self.index, text, filters)
+        return query, search(self.index, query, k, fusion=self.fusion)
+
+    def ask(self, question: str, filters: Filters | None = None, k: int = PASSAGES) -> Answer:
+        query, hits = self.search(question, max(k, PASSAGES), filters)
+        return self.answerer.answer(query, hits)
+
+    def check(self, text: str, single_claim: bool = False) -> list[Verdict]:
+        from qa.check import check_text
+
+        return check_text(self, text, single_claim=single_claim)
