@@ -1,0 +1,99 @@
+"""python -m eval: score the product and the plain LangChain pipeline side by side, in one run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from eval.harness import load_jsonl, run_baseline, run_questions, score_claims, score_questions
+
+FIGURES = ("recall@5", "recall@10", "mrr@10", "ndcg@10", "abstention", "false_abstention", "verbatim", "p50_ms", "p95_ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    parser.add_argument("docs", nargs="+", type=Path, help="the documents (files or folders) the sets run against")
+    parser.add_argument("--questions", type=Path, action="append", default=[], help="question JSON-lines file(s)")
+    parser.add_argument("--claims", type=Path, help="claim JSON-lines file")
+    parser.add_argument("--index", type=Path, help="index folder to build/reuse (default: a temporary one)")
+    parser.add_argument("--fusion", default="rrf", help="rrf | weighted | dense | keyword")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain pipeline")
+    parser.add_argument("--save", type=Path, help="write report.json and report.md into this folder")
+    args = parser.parse_args(argv)
+
+    from index.index import Index
+    from ingest.pipeline import collect_files, IngestReport, ingest
+    from ingest.settings import Settings
+    from qa.service import QA
+
+    folder = args.index or Path(tempfile.mkdtemp(prefix="ofsted-eval-"))
+    report: dict = {"docs": [str(d) for d in args.docs], "index": str(folder)}
+    with Index.open(folder, Settings(), create=True) as index:
+        ingested = ingest(args.docs, index, progress=True)
+        report["ingest"] = {"summary": ingested.summary(), "failed": ingested.failed}
+        qa = QA(index, fusion=args.fusion)
+        texts = {d.doc_id: d.text for d in index.documents()}
+        files = collect_files(args.docs, IngestReport())
+        baseline = None
+        if not args.no_baseline:
+            from eval.baseline import Baseline
+
+            started = time.perf_counter()
+            baseline = Baseline(files, index.embedder)
+            report["baseline_build_seconds"] = time.perf_counter() - started
+        for path in args.questions:
+            questions = load_jsonl(path)
+            ours = score_questions(questions, run_questions(qa, questions), texts)
+            entry = {"ours": ours}
+            if baseline:
+                entry["langchain"] = score_questions(questions, run_baseline(baseline, questions))
+            report[path.name] = entry
+        if args.claims:
+            claims = load_jsonl(args.claims)
+            verdicts = []
+            for c in claims:
+                from qa.jsonio import verdict_json
+
+                verdicts.append(verdict_json(qa.check(c["claim"], single_claim=True)[0]))
+            report[args.claims.name] = {"ours": score_claims(claims, verdicts), "verdicts": verdicts}
+    print(render(report))
+    print(json.dumps(report, default=str))
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        (args.save / "report.json").write_text(json.dumps(report, indent=2, default=str))
+        (args.save / "report.md").write_text(render(report))
+    return 0
+
+
+def render(report: dict) -> str:
+    """A Markdown table per question set: our figures beside the baseline's, by question kind."""
+    lines = [f"Ingest: {report['ingest']['summary']}", ""]
+    for name, entry in report.items():
+        if not isinstance(entry, dict) or "ours" not in entry:
+            continue
+        lines.append(f"### {name}")
+        if "verdict_accuracy" in entry["ours"]:
+            o = entry["ours"]
+            lines += [f"verdict accuracy {o['verdict_accuracy']:.2f}, quote-status accuracy "
+                      f"{o['quote_accuracy'] if o['quote_accuracy'] is None else round(o['quote_accuracy'], 2)}, wrong: {o['wrong']}", ""]
+            continue
+        lines.append("| kind | system | n | " + " | ".join(FIGURES) + " |")
+        lines.append("|---" * (len(FIGURES) + 3) + "|")
+        for kind in sorted(entry["ours"], key=lambda k: (k != "all", k)):
+            for system in ("ours", "langchain"):
+                if system not in entry:
+                    continue
+                s = entry[system][kind]
+                cells = ["-" if s[f] is None else f"{s[f]:.2f}" if f not in ("p50_ms", "p95_ms") else f"{s[f]:.0f}" for f in FIGURES]
+                lines.append(f"| {kind} | {system} | {s['n']} | " + " | ".join(cells) + " |")
+        misses = entry["ours"]["all"]["misses"]
+        lines += ["", f"ours: recall@5 misses {misses}; abstained on {entry['ours']['all']['abstained_on']}", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
