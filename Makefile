@@ -1,0 +1,30 @@
+# Two commands set up everything: `make run` (the app on the bundled letters) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INDEX ?= var/index
+PORT ?= 8501
+
+.PHONY: install index run test eval clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+index: install
+	$(BIN)/python -m ingest data/letters --index $(INDEX)
+
+run: index
+	OFSTED_QA_INDEX=$(INDEX) $(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: install
+	$(BIN)/python -m pytest -q
+
+eval: install
+	$(BIN)/python -m eval data/letters --questions ../shared/eval/questions.jsonl --claims ../shared/eval/claims.jsonl
+
+clean:
+	rm -rf var
