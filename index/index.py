@@ -137,7 +137,8 @@ class Index:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
-    def write(self, batch: list[tuple[Document, list[Chunk], np.ndarray]], abbreviations: dict[str, list[tuple[str, str]]]) -> None:
+    def write(self, batch: list[tuple[Document, list[Chunk], np.ndarray]], abbreviations: dict[str, list[tuple[str, str]]],
+              pipeline: str = "") -> None:
         """Store documents with their chunks and vectors, replacing any earlier version of each.
 
         The rows go in one SQLite transaction; the vector file is then replaced atomically.
@@ -150,7 +151,7 @@ class Index:
             for doc, chunks, vecs in batch:
                 old_ids += [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
                 self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
-                store.insert_document(self.conn, doc)
+                store.insert_document(self.conn, doc, pipeline)
                 new.append((store.insert_chunks(self.conn, chunks), vecs))
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO abbreviations(abbr, expansion, doc_id) VALUES (?, ?, ?)",
@@ -240,9 +241,10 @@ class Index:
         rows = self.conn.execute("SELECT DISTINCT local_authority FROM documents WHERE local_authority IS NOT NULL")
         return {r for (r,) in rows}
 
-    def document_hash(self, doc_id: str) -> str | None:
-        row = self.conn.execute("SELECT sha256 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
+    def document_state(self, doc_id: str) -> tuple[str, str] | None:
+        """(file hash, ingest version) a document was stored with, or None."""
+        row = self.conn.execute("SELECT sha256, pipeline FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def chunks(self, rowids: list[int]) -> dict[int, Chunk]:
         return store.select_chunks(self.conn, rowids)

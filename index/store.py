@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ingest.models import Chunk, Document, Judgement, Metadata
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS documents (
     judgements TEXT NOT NULL,    -- JSON list of {area, grade, text}
     duplicate_of TEXT,
     pages INTEGER NOT NULL,
+    pipeline TEXT NOT NULL,      -- version of the ingest code that made this row
     text TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -62,7 +63,7 @@ CREATE TABLE IF NOT EXISTS abbreviations (
 
 _DOC_COLUMNS = (
     "doc_id, path, sha256, title, local_authority, doc_type, visit_number, date, visit_dates, "
-    "inspectors, recipient, source_kind, judgements, duplicate_of, pages, text"
+    "inspectors, recipient, source_kind, judgements, duplicate_of, pages, pipeline, text"
 )
 _CHUNK_COLUMNS = "id, chunk_id, doc_id, ordinal, section, start, end, n_tokens, text"
 
@@ -89,15 +90,15 @@ def write_settings(conn: sqlite3.Connection, values: dict) -> None:
     )
 
 
-def insert_document(conn: sqlite3.Connection, doc: Document) -> None:
+def insert_document(conn: sqlite3.Connection, doc: Document, pipeline: str) -> None:
     m = doc.meta
     conn.execute(
-        f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+        f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 17)})",
         (
             doc.doc_id, doc.path, doc.sha256, m.title, m.local_authority, m.doc_type, m.visit_number,
             m.date, json.dumps(list(m.visit_dates)), json.dumps(list(m.inspectors)), m.recipient,
             m.source_kind, json.dumps([j.__dict__ for j in m.judgements]), doc.duplicate_of,
-            doc.pages, doc.text,
+            doc.pages, pipeline, doc.text,
         ),
     )
 
@@ -117,7 +118,7 @@ def insert_chunks(conn: sqlite3.Connection, chunks: list[Chunk]) -> list[int]:
 
 def row_to_document(row: tuple) -> Document:
     (doc_id, path, sha256, title, la, doc_type, visit_number, date, visit_dates, inspectors,
-     recipient, source_kind, judgements, duplicate_of, pages, text) = row
+     recipient, source_kind, judgements, duplicate_of, pages, _pipeline, text) = row
     meta = Metadata(
         local_authority=la, doc_type=doc_type, visit_number=visit_number, date=date,
         visit_dates=tuple(json.loads(visit_dates)), inspectors=tuple(json.loads(inspectors)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -13,11 +13,14 @@ from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.duplicates import resolve
 from ingest.errors import IngestError
+from ingest.judgements import find_judgements
 from ingest.metadata import find_metadata
 from ingest.models import Document
 from ingest.readers import SUPPORTED, file_sha256, read_file
 
 WRITE_BATCH = 16  # documents per index write: a crash loses at most this much work
+# Raised whenever cleaning, metadata or chunking changes what a file becomes, so re-ingest redoes it.
+PIPELINE_VERSION = "2"
 
 
 @dataclass
@@ -75,7 +78,7 @@ def prepare(path: Path, sha256: str, max_bytes: int) -> Document:
     text = clean_text(raw.text, raw.format)
     if not text.strip():
         raise IngestError(f"{path.name}: no text left after cleaning")
-    meta = find_metadata(raw.text)
+    meta = replace(find_metadata(raw.text), judgements=find_judgements(text))
     return Document(doc_id=path.stem, path=str(path), sha256=sha256, text=text, meta=meta, pages=raw.pages)
 
 
@@ -96,7 +99,7 @@ def ingest(
 
     def flush() -> None:
         if pending:
-            index.write(pending, abbreviations)
+            index.write(pending, abbreviations, PIPELINE_VERSION)
             pending.clear()
 
     with index.writing():
@@ -106,7 +109,7 @@ def ingest(
                 on_progress(n, len(files), path.name)
             try:
                 sha = file_sha256(path)
-                if index.document_hash(path.stem) == sha:
+                if index.document_state(path.stem) == (sha, PIPELINE_VERSION):
                     report.unchanged.append(str(path))
                     continue
                 doc = prepare(path, sha, settings.max_file_bytes)
@@ -137,9 +140,9 @@ def ingest(
 
 
 def _mark_duplicates(index) -> None:
-    docs = index.documents()
-    for doc_id, duplicate_of in resolve(docs).items():
-        if next(d for d in docs if d.doc_id == doc_id).duplicate_of != duplicate_of:
+    docs = {d.doc_id: d for d in index.documents()}
+    for doc_id, duplicate_of in resolve(list(docs.values())).items():
+        if docs[doc_id].duplicate_of != duplicate_of:
             index.set_duplicate(doc_id, duplicate_of)
 
 

@@ -96,10 +96,11 @@ class ExtractiveAnswerer(Answerer):
         spans = []
         for hit in hits:
             text = hit.chunk.text
+            rows = {j.text for j in hit.doc.meta.judgements}
             for a, b in split_sentences(text):
                 sentence = text[a:b]
-                if len(tokens(sentence)) < 5:
-                    continue  # headings, sign-offs and fragments answer nothing
+                if len(tokens(sentence)) < 5 and sentence not in rows:
+                    continue  # headings, sign-offs and fragments answer nothing; grade rows do
                 spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence))
         if not spans:
             return []

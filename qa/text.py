@@ -23,7 +23,8 @@ councils local authority authorities children child childrens young people servi
 describe described say says said find finds found think thought view views comment comments mention
 mentioned according does do did happen happened
 rate rates number numbers percentage proportion often enough quickly name named called kind sort way ways
-example examples currently current recent recently latest
+example examples currently current recent recently latest grade grades graded rated rating ratings
+judged judgement judgements receive received get got given awarded
 """.split())
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%?")

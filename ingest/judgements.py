@@ -1,0 +1,55 @@
+"""Graded judgements from an inspection report's grade table, each kept as the row that states it."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.clean import paragraphs
+from ingest.models import Judgement
+
+GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Requires improvement", "Inadequate")
+_GRADE = "|".join(re.escape(g) for g in GRADES)
+# "The experiences and progress of care leavers Inadequate", "2.1 Adoption performance Good"
+_ROW = re.compile(rf"^(?:\d+(?:\.\d+)?\.?\s+)?(?P<area>[A-Z][^.:;!?]{{4,160}}?)\s+(?P<grade>{_GRADE})$")
+# SIF reports open with "Children’s services in Coventry require improvement to be good"
+_SIF_OVERALL = re.compile(
+    r"^Children[’']s services in .{2,80}? (?:are|is|require|requires) "
+    r"(?P<grade>outstanding|good|inadequate|improvement to be good)$",
+    re.I,
+)
+_TABLE_REACH = 40  # grade tables stand among the first paragraphs of a report
+
+
+def find_judgements(cleaned: str) -> tuple[Judgement, ...]:
+    """The grade table's rows: area, grade and the row's text as it stands in `cleaned`.
+
+    'Overall effectiveness Inadequate' -> Judgement('Overall effectiveness', 'Inadequate', 'Overall effectiveness Inadequate')
+    """
+    found: list[Judgement] = []
+    for start, end in paragraphs(cleaned)[:_TABLE_REACH]:
+        row = cleaned[start:end]
+        m = _ROW.match(row)
+        if m and _is_area(m.group("area")):
+            found.append(Judgement(area=m.group("area").strip(), grade=_grade(m.group("grade")), text=row))
+            continue
+        overall = _SIF_OVERALL.match(row)
+        if overall:
+            found.append(Judgement(area="Overall effectiveness", grade=_grade(overall.group("grade")), text=row))
+    return tuple(found)
+
+
+def _grade(word: str) -> str:
+    word = word.strip()
+    if word.lower() in ("improvement to be good", "requires improvement"):
+        return "Requires improvement to be good"
+    return word[0].upper() + word[1:].lower()
+
+
+def _is_area(area: str) -> bool:
+    """Grade-table areas are short phrases about leaders, help and protection, care, or overall effectiveness."""
+    lowered = area.lower()
+    return len(area.split()) <= 16 and any(
+        key in lowered
+        for key in ("overall effectiveness", "leaders", "leadership", "help and protection", "children in care",
+                    "care leavers", "children looked after", "adoption", "permanence", "experiences and progress")
+    )
