@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help="index folder to build/reuse (default: a temporary one)")
     parser.add_argument("--fusion", default="rrf", help="rrf | weighted | dense | keyword")
     parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain pipeline")
+    parser.add_argument("--manifest", type=Path, help="manifest.csv of known metadata to score `qa docs` against")
+    parser.add_argument("--json", action="store_true", help="also print the whole report as one JSON line")
     parser.add_argument("--save", type=Path, help="write report.json and report.md into this folder")
     args = parser.parse_args(argv)
 
@@ -35,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     with Index.open(folder, Settings(), create=True) as index:
         ingested = ingest(args.docs, index, progress=True)
         report["ingest"] = {"summary": ingested.summary(), "failed": ingested.failed}
+        if args.manifest:
+            from eval.manifest_check import score_metadata
+            from qa.jsonio import document_json
+
+            predicted = {d.doc_id: document_json(d) for d in index.documents()}
+            report["metadata"] = score_metadata(predicted, args.manifest)
         qa = QA(index, fusion=args.fusion)
         texts = {d.doc_id: d.text for d in index.documents()}
         files = collect_files(args.docs, IngestReport())
@@ -61,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                 verdicts.append(verdict_json(qa.check(c["claim"], single_claim=True)[0]))
             report[args.claims.name] = {"ours": score_claims(claims, verdicts), "verdicts": verdicts}
     print(render(report))
-    print(json.dumps(report, default=str))
+    if args.json:
+        print(json.dumps(report, default=str))
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
         (args.save / "report.json").write_text(json.dumps(report, indent=2, default=str))
@@ -72,6 +81,15 @@ def main(argv: list[str] | None = None) -> int:
 def render(report: dict) -> str:
     """A Markdown table per question set: our figures beside the baseline's, by question kind."""
     lines = [f"Ingest: {report['ingest']['summary']}", ""]
+    for path, reason in report["ingest"]["failed"]:
+        lines.append(f"  failed: {path}: {reason}")
+    if "metadata" in report:
+        m = report["metadata"]
+        lines.append(f"### metadata against the manifest ({m['n']} documents)")
+        lines += [f"- {field}: {s['correct']}/{s['total']} = {s['accuracy']:.3f}" for field, s in m["fields"].items() if s["total"]]
+        for t, c in m["date_by_doc_type"].items():
+            lines.append(f"  - date, {t}: {c['correct']} right, {c['none']} not in the text, {c['wrong']} wrong of {c['total']}")
+        lines.append("")
     for name, entry in report.items():
         if not isinstance(entry, dict) or "ours" not in entry:
             continue

@@ -1,9 +1,8 @@
 """Score metadata found in documents' text against a manifest of known facts about them.
 
-    python -m eval.manifest_check [FOLDER] [--manifest PATH] [--limit N]
+    python -m eval.manifest_check FOLDER --manifest PATH [--limit N]
 
-FOLDER holds the documents (text files, or PDFs and anything else `read_file` reads), named by
-doc_id; it defaults to /tmp/pdftext, the manifest to /work/shared/ofsted/manifest.csv.
+FOLDER holds the documents (PDFs and anything else `read_file` reads), named by doc_id.
 `score_metadata` is the pure part: predictions and a manifest in, accuracy and mismatches out.
 """
 
@@ -20,9 +19,6 @@ from pathlib import Path
 
 from ingest.authorities import canonical_authority
 from ingest.dates import parse_span
-
-DEFAULT_MANIFEST = Path("/work/shared/ofsted/manifest.csv")
-DEFAULT_FOLDER = Path("/tmp/pdftext")
 
 # Manifest doc types -> ours.
 MANIFEST_DOC_TYPES = {
@@ -167,8 +163,8 @@ def format_report(score: dict, seconds: float | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
-    parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--manifest", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args(argv)
     predicted, seconds = predict_folder(args.folder, args.limit)

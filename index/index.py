@@ -20,6 +20,7 @@ from ingest.settings import Settings
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
 LOCK_NAME = "write.lock"
+REPORT_LAG_DAYS = 120  # a report is published within about four months of its inspection
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,13 @@ class Index:
     def chunks(self, rowids: list[int]) -> dict[int, Chunk]:
         return store.select_chunks(self.conn, rowids)
 
+    def rows_matching(self, match: str) -> int:
+        """How many chunks an FTS5 expression matches (0 for one FTS5 cannot parse)."""
+        try:
+            return self.conn.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
     def chunk_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
@@ -313,19 +321,22 @@ def _filter_sql(filters: Filters, skip_duplicates: bool) -> tuple[str, tuple]:
         among("d.source_kind", filters.source_kinds)
     if filters.doc_ids:
         among("d.doc_id", filters.doc_ids)
+    # A report without a date of its own was published some weeks after its visit: it may
+    # belong to any year from its first visit day to REPORT_LAG_DAYS after its last.
+    first = "(SELECT min(value) FROM json_each(d.visit_dates))"
+    last = "(SELECT max(value) FROM json_each(d.visit_dates))"
+    begins = f"coalesce({first}, d.date)"
+    ends = f"coalesce(d.date, date({last}, '+{REPORT_LAG_DAYS} days'))"
     if filters.years:
-        years = [str(y) for y in filters.years]
-        marks = ", ".join("?" * len(years))
-        clauses.append(
-            f"(substr(d.date, 1, 4) IN ({marks}) OR EXISTS (SELECT 1 FROM json_each(d.visit_dates) "
-            f"WHERE substr(json_each.value, 1, 4) IN ({marks})))"
-        )
-        params.extend(years + years)
-    day = "coalesce(d.date, (SELECT max(value) FROM json_each(d.visit_dates)))"
+        ors = []
+        for year in filters.years:
+            ors.append(f"(substr({begins}, 1, 4) <= ? AND substr({ends}, 1, 4) >= ?)")
+            params.extend([str(year), str(year)])
+        clauses.append("(" + " OR ".join(ors) + ")")
     if filters.date_from:
-        clauses.append(f"{day} >= ?")
+        clauses.append(f"{ends} >= ?")
         params.append(filters.date_from)
     if filters.date_to:
-        clauses.append(f"{day} <= ?")
+        clauses.append(f"{begins} <= ?")
         params.append(filters.date_to)
     return " AND ".join(clauses), tuple(params)

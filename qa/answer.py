@@ -7,9 +7,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from ingest.sentences import split_sentences
+from qa.answer_types import asks_name, asks_quantity, has_figure, has_name, mentions, quoted_phrases
 from qa.models import Answer, Citation, Hit
 from qa.retrieve import Query, spans_time
-from qa.terms import covered, group_weights, missing
+from qa.terms import covered, missing
 from qa.text import tokens
 
 ABSTAIN_TEXT = "The indexed letters do not address this."
@@ -29,8 +30,8 @@ class Answerer(ABC):
 class Thresholds:
     """When evidence is too weak to answer; set on the whole evaluation sets, not on one question."""
 
-    min_coverage: float = 0.5  # share of the question's key terms found in the best passages
-    min_sentence: float = 0.45  # score of the best sentence
+    min_coverage: float = 0.6  # share of the question's key terms found in the best passages
+    min_sentence: float = 0.35  # score of the best sentence
     keep_ratio: float = 0.8  # further sentences must score this share of the best one
     over_time_ratio: float = 0.6  # the same, for each letter's sentence in a question about change
     max_sentences: int = 5
@@ -68,8 +69,7 @@ class ExtractiveAnswerer(Answerer):
         refusal = _out_of_scope(query, hits)
         if refusal:
             return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(), reason=refusal)
-        groups = list(query.groups)
-        weights = group_weights(groups, [h.chunk.text for h in hits])
+        groups, weights = list(query.groups), list(query.weights)
         top_text = " ".join(h.chunk.text for h in hits[:5])
         coverage = covered(groups, weights, top_text)
         candidates = self._candidates(query, hits[: t.passages], groups, weights)
@@ -77,13 +77,21 @@ class ExtractiveAnswerer(Answerer):
             return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
                           reason="no passage was found")
         best = max(candidates, key=lambda c: c.score)
+        unquoted = [q for q in quoted_phrases(query.text) if not mentions(top_text, q)]
+        if unquoted:
+            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
+                          reason=f"the letters found never use the words quoted: {'; '.join(unquoted)}")
         if coverage < t.min_coverage or best.score < t.min_sentence:
             reason = (f"the letters found never mention: {', '.join(missing(groups, top_text))}"
                       if coverage < t.min_coverage else f"no sentence answers it closely (best {best.score:.2f})")
             return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(), reason=reason)
-        if asks_quantity(query.text) and not any(_has_figure(c.text) for c in candidates if c.score >= best.score * t.keep_ratio):
+        close = [c for c in candidates if c.score >= best.score * t.keep_ratio]
+        if asks_quantity(query.text) and not any(has_figure(c.text) for c in close):
             return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
                           reason="it asks for a figure and no close sentence gives one")
+        if asks_name(query.text) and not any(has_name(c.text, query.text) for c in close):
+            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
+                          reason="it asks for a name and no close sentence gives one")
         chosen = select_over_time(candidates, t) if spans_time(query.text) else select(candidates, t)
         citations = []
         for n, c in enumerate(chosen, 1):
@@ -157,20 +165,6 @@ def compose(citations: list[Citation], hits: list[Hit]) -> str:
         quoted = " ".join(f"{c.quote} [{c.n}]" for c in citations if c.doc_id == doc_id)
         parts.append(f"{titles.get(doc_id, doc_id)}: {quoted}")
     return "\n\n".join(parts)
-
-
-_QUANTITY = re.compile(r"^\s*(?:how (?:much|many|often|long)|what (?:percentage|proportion|share|number|rate|amount)|"
-                       r"what is the [\w\s-]*\b(?:rate|number|percentage|proportion|budget|cost)\b)", re.I)
-_FIGURE = re.compile(r"\d|£|\bper cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half|third|quarter)\b", re.I)
-
-
-def asks_quantity(question: str) -> bool:
-    """True for questions whose answer is a figure: 'How many families were waiting ...?'."""
-    return _QUANTITY.search(question) is not None
-
-
-def _has_figure(sentence: str) -> bool:
-    return _FIGURE.search(sentence) is not None
 
 
 def _near_duplicate(a: str, b: str) -> bool:

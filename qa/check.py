@@ -84,8 +84,7 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
         return []
     embedder = qa.index.embedder
     sims = embedder.embed([s for *_, s in spans]) @ embedder.embed_query(query.text)
-    groups = list(query.groups)
-    weights = [1.0] * len(groups)
+    groups, weights = list(query.groups), list(query.weights)
     ranked = []
     for (hit, a, b, sentence), sim in zip(spans, sims):
         cov = covered(groups, weights, sentence)

@@ -58,6 +58,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "agency social workers": ("agency staff", "temporary workforce"),
     "leaving care": ("care leavers",),
     "grade": ("judgement", "overall effectiveness"),
+    "leadership": ("leaders", "impact of leaders"),
+    "youth offending": ("youth justice",),
+    "homeless": ("homelessness",),
     "rated": ("judged", "judgement"),
 }
 

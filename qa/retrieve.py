@@ -11,7 +11,7 @@ from index.index import Filters, Index
 from qa.glossary import expansions
 from qa.models import Hit
 from qa.scope import Scope, parse_scope, without_scope_words
-from qa.terms import term_groups
+from qa.terms import fts_expression, group_weights, term_groups
 from qa.text import content_terms
 
 RRF_K = 60  # the usual constant of reciprocal-rank fusion
@@ -35,6 +35,7 @@ class Query:
     extra: tuple[str, ...]  # expansions added from the glossary and the letters' own definitions
     scope: Scope
     groups: tuple[tuple[str, ...], ...] = ()  # key terms with their alternatives (see qa.terms)
+    weights: tuple[float, ...] = ()  # each group's inverse frequency in the index
 
 
 def build_query(index: Index, question: str, filters: Filters | None = None, use_scope: bool = True) -> Query:
@@ -48,18 +49,8 @@ def build_query(index: Index, question: str, filters: Filters | None = None, use
     terms = tuple(dict.fromkeys(content_terms(core)))
     dense_text = question if not extra else f"{question} ({'; '.join(extra)})"
     groups = tuple(term_groups(core, learned))
-    return Query(question, dense_text, fts_expression(terms, extra), terms, extra, scope, groups)
-
-
-def fts_expression(terms: tuple[str, ...], phrases: tuple[str, ...]) -> str:
-    """An FTS5 OR-expression of quoted terms and phrases: ('pa', 'caseloads') -> '"pa" OR "caseloads"'."""
-    parts = []
-    for t in list(terms) + list(phrases):
-        cleaned = "".join(ch if ch.isalnum() or ch in "'-" else " " for ch in t.replace("’", "'"))
-        cleaned = " ".join(cleaned.split())
-        if cleaned:
-            parts.append(f'"{cleaned}"')
-    return " OR ".join(dict.fromkeys(parts))
+    weights = tuple(group_weights(list(groups), index.rows_matching, index.chunk_count()))
+    return Query(question, dense_text, fts_expression(terms, extra), terms, extra, scope, groups, weights)
 
 
 def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: float = 0.5) -> list[Hit]:

@@ -6,7 +6,7 @@ import math
 import re
 
 from qa.glossary import ABBREVIATIONS, SYNONYMS, expansions
-from qa.text import content_terms, stem, stems, tokens
+from qa.text import STOPWORDS, content_terms, stem, stems, tokens
 
 Group = tuple[str, ...]  # a term and its alternatives; a text covers the group if it uses any
 
@@ -37,15 +37,26 @@ def _phrases(learned: dict[str, set[str]] | None) -> list[str]:
     return sorted(found, key=lambda p: (-len(p), p))
 
 
-def group_weights(groups: list[Group], texts: list[str]) -> list[float]:
-    """Rarer terms weigh more: smoothed inverse frequency among `texts`."""
-    sets = [stems(t) for t in texts] or [set()]
+def fts_expression(terms: tuple[str, ...], phrases: tuple[str, ...]) -> str:
+    """An FTS5 OR-expression of quoted terms and phrases: ('pa', 'caseloads') -> '"pa" OR "caseloads"'."""
+    parts = []
+    for t in list(terms) + list(phrases):
+        cleaned = "".join(ch if ch.isalnum() or ch in "'-" else " " for ch in t.replace("’", "'"))
+        cleaned = " ".join(cleaned.split())
+        if cleaned:
+            parts.append(f'"{cleaned}"')
+    return " OR ".join(dict.fromkeys(parts))
+
+
+def group_weights(groups: list[Group], rows_matching, total: int) -> list[float]:
+    """Rarer terms weigh more: inverse frequency across the index's chunks, of any form of the term.
+
+    `rows_matching(fts_expression)` counts the chunks an expression matches.
+    """
     weights = []
     for group in groups:
-        words = tokens(group[0])
-        head = stem(words[-1]) if words else group[0]
-        df = sum(1 for s in sets if head in s)
-        weights.append(1.0 + math.log((len(sets) + 1) / (df + 1)))
+        df = rows_matching(fts_expression((), tuple(group)))
+        weights.append(math.log((total + 1) / (df + 1)))
     return weights
 
 
@@ -58,21 +69,26 @@ def covered(groups: list[Group], weights: list[float], text: str) -> float:
     total = sum(weights) or 1.0
     hit = 0.0
     for group, weight in zip(groups, weights):
-        for form in group:
-            words = tokens(form)
-            if not words:
-                continue
-            if len(words) == 1:
-                if form.isupper() and len(form) <= 6:
-                    found = re.search(r"\b" + re.escape(form) + r"s?\b", text) is not None
-                else:
-                    found = stem(words[0]) in have
-            else:
-                found = _near(words, lowered)
-            if found:
-                hit += weight
-                break
+        if any(_uses(form, have, lowered, text) for form in group):
+            hit += weight
     return hit / total
+
+
+def _uses(form: str, have: set[str], lowered: str, text: str) -> bool:
+    """True when a text (its stems `have`, lower-cased `lowered`) uses one form of a term.
+
+    An abbreviation must stand as a word; a phrase or a hyphenated word may stand whole or as
+    all of its words ("child exploitation team" in "the Awaken team ... child sexual exploitation").
+    """
+    words = tokens(form)
+    if not words:
+        return False
+    if len(words) == 1 and form.isupper() and len(form) <= 6:
+        return re.search(r"\b" + re.escape(form) + r"s?\b", text) is not None
+    parts = [p for w in words for p in w.split("-") if p]
+    if len(words) == 1 and len(parts) == 1:
+        return stem(words[0]) in have
+    return _near(words, lowered) or all(stem(p) in have for p in parts if p not in STOPWORDS)
 
 
 def missing(groups: list[Group], text: str) -> list[str]:

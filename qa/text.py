@@ -24,7 +24,9 @@ describe described say says said find finds found think thought view views comme
 mentioned according does do did happen happened
 rate rates number numbers percentage proportion often enough quickly name named called kind sort way ways
 example examples currently current recent recently latest grade grades graded rated rating ratings
-judged judgement judgements receive received get got given awarded
+judged judgement judgements receive received get got given awarded went wrong problem problems issue issues
+handling handle handled change changed changes changing criticism criticised criticisms act acted time times
+happen happening difference differences approach whether anything something
 """.split())
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
@@ -70,5 +72,10 @@ def content_terms(text: str, drop_domain: bool = True) -> list[str]:
 
 
 def stems(text: str) -> set[str]:
-    """Stems of every token of `text`."""
-    return {stem(t) for t in tokens(text)}
+    """Stems of every token of `text`, and of each part of a hyphenated one ('multi-agency' -> multi, agency)."""
+    found = set()
+    for t in tokens(text):
+        found.add(stem(t))
+        if "-" in t:
+            found.update(stem(p) for p in t.split("-") if p)
+    return found

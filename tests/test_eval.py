@@ -1,0 +1,49 @@
+"""The evaluation harness on a small real set: the bundled letters and questions written for them."""
+
+import json
+import subprocess
+import sys
+
+from eval.harness import load_jsonl, run_questions, score_claims, score_questions
+
+from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data"
+
+
+def test_scores_by_kind_with_abstention_and_verbatim_citations(bundled_qa):
+    questions = load_jsonl(DATA / "questions.jsonl")
+    texts = {d.doc_id: d.text for d in bundled_qa.index.documents()}
+    scores = score_questions(questions, run_questions(bundled_qa, questions), texts)
+    overall = scores["all"]
+    assert overall["n"] == 7
+    assert overall["recall@5"] == 1.0, overall["misses"]
+    assert overall["abstention"] == 1.0 and overall["false_abstention"] == 0.0
+    assert overall["verbatim"] == 1.0 and overall["citations"] > 0
+    assert set(scores) == {"all", "fact", "judgement", "scoped", "unanswerable"}
+    assert scores["judgement"]["mrr@10"] > 0
+
+
+def test_claim_scoring(bundled_qa):
+    from qa.jsonio import verdict_json
+
+    claims = load_jsonl(DATA / "claims.jsonl")
+    verdicts = [verdict_json(bundled_qa.check(c["claim"], single_claim=True)[0]) for c in claims]
+    scored = score_claims(claims, verdicts)
+    assert scored["verdict_accuracy"] == 1.0, [(c["claim"], v["verdict"], v["reason"]) for c, v in zip(claims, verdicts)]
+
+
+def test_the_command_runs_both_systems_and_saves_a_report(tmp_path):
+    out = tmp_path / "report"
+    run = subprocess.run(
+        [sys.executable, "-m", "eval", "data/letters", "--questions", str(DATA / "questions.jsonl"),
+         "--claims", str(DATA / "claims.jsonl"), "--index", str(tmp_path / "idx"), "--save", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads((out / "report.json").read_text())
+    ours, theirs = report["questions.jsonl"]["ours"]["all"], report["questions.jsonl"]["langchain"]["all"]
+    assert ours["recall@5"] == 1.0
+    assert theirs["abstention"] == 0.0  # the plain pipeline never abstains
+    markdown = (out / "report.md").read_text()
+    assert "| all | ours | 7 |" in markdown and "| all | langchain | 7 |" in markdown
