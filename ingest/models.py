@@ -40,6 +40,11 @@ class Metadata:
     title: str = ""
     judgements: tuple[Judgement, ...] = ()
 
+    @property
+    def when(self) -> str:
+        """A date to order documents by: the document's own, else its last visit day ('' if neither)."""
+        return self.date or (self.visit_dates[-1] if self.visit_dates else "")
+
 
 @dataclass(frozen=True)
 class Document:

@@ -139,7 +139,7 @@ def select(candidates: list[Candidate], t: Thresholds) -> list[Candidate]:
             continue
         chosen.append(c)
         per_letter[c.hit.doc.doc_id] = per_letter.get(c.hit.doc.doc_id, 0) + 1
-    return sorted(chosen, key=lambda c: (c.hit.doc.meta.date or "9999", c.hit.doc.doc_id, c.start))
+    return sorted(chosen, key=lambda c: (c.hit.doc.meta.when or "9999", c.hit.doc.doc_id, c.start))
 
 
 def select_over_time(candidates: list[Candidate], t: Thresholds) -> list[Candidate]:
@@ -151,7 +151,7 @@ def select_over_time(candidates: list[Candidate], t: Thresholds) -> list[Candida
             if not any(_near_duplicate(c.text, other.text) for other in per_letter.values()):
                 per_letter[c.hit.doc.doc_id] = c
     chosen = sorted(per_letter.values(), key=lambda c: -c.score)[: t.max_sentences]
-    return sorted(chosen, key=lambda c: (c.hit.doc.meta.date or "9999", c.hit.doc.doc_id, c.start))
+    return sorted(chosen, key=lambda c: (c.hit.doc.meta.when or "9999", c.hit.doc.doc_id, c.start))
 
 
 def compose(citations: list[Citation], hits: list[Hit]) -> str:
