@@ -35,6 +35,7 @@ class Filters:
     date_to: str | None = None
     source_kinds: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
+    exclude_doc_ids: tuple[str, ...] = ()  # e.g. the article whose claims are being checked
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -237,6 +238,11 @@ class Index:
         found = store.select_documents(self.conn, "WHERE doc_id = ?", (doc_id,))
         return found[0] if found else None
 
+    def source_kinds(self, doc_ids: list[str]) -> dict[str, str]:
+        """doc_id -> "official" | "press"."""
+        marks = ", ".join("?" * len(doc_ids))
+        return dict(self.conn.execute(f"SELECT doc_id, source_kind FROM documents WHERE doc_id IN ({marks})", doc_ids))
+
     def authorities(self) -> set[str]:
         """Every council named by an indexed document."""
         rows = self.conn.execute("SELECT DISTINCT local_authority FROM documents WHERE local_authority IS NOT NULL")
@@ -321,6 +327,9 @@ def _filter_sql(filters: Filters, skip_duplicates: bool) -> tuple[str, tuple]:
         among("d.source_kind", filters.source_kinds)
     if filters.doc_ids:
         among("d.doc_id", filters.doc_ids)
+    if filters.exclude_doc_ids:
+        clauses.append(f"d.doc_id NOT IN ({', '.join('?' * len(filters.exclude_doc_ids))})")
+        params.extend(filters.exclude_doc_ids)
     # A report without a date of its own was published some weeks after its visit: it may
     # belong to any year from its first visit day to REPORT_LAG_DAYS after its last.
     first = "(SELECT min(value) FROM json_each(d.visit_dates))"

@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add("ask", "answer a question with cited sentences")
     add("search", "ranked passages for a query").add_argument("--k", type=int, default=10, help="passages to return")
-    add("check", "check claims (one per --batch line) or the claims found in a text")
+    check = add("check", "check claims (one per --batch line) or the claims found in a text")
+    check.add_argument("--doc", help="check the claims of an indexed article, by its id")
+    check.add_argument("--report", choices=["md", "csv"], help="print an article report as Markdown or CSV")
     add("docs", "list the indexed documents", takes_text=False)
     args = parser.parse_args(argv)
 
@@ -81,6 +83,8 @@ def _inputs(args) -> list[str] | None:
                 return None
             items.append(text)
         return items
+    if getattr(args, "doc", None):
+        return [args.doc]
     if args.text is None:
         print("error: give the text as an argument or --batch FILE", file=sys.stderr)
         return None
@@ -109,7 +113,20 @@ def _run(qa, args, text: str, filters) -> str:
     if args.command == "search":
         _, hits = qa.search(text, args.k, filters)
         return json.dumps(jsonio.search_json(text, hits), ensure_ascii=False) if args.json else render.hits_text(hits)
-    verdicts = qa.check(text, single_claim=bool(args.batch))
+    if args.doc:
+        from qa.check import check_document
+
+        doc = qa.index.document(args.doc)
+        if doc is None:
+            return f"error: no indexed document {args.doc!r}; `python -m qa docs` lists them"
+        verdicts = check_document(qa, doc)
+    else:
+        verdicts = qa.check(text, single_claim=bool(args.batch))
+    if args.report:
+        from qa import report
+
+        title = qa.index.document(args.doc).meta.title if args.doc else "Claims checked"
+        return report.to_markdown(verdicts, title) if args.report == "md" else report.to_csv(verdicts)
     if args.json:
         return json.dumps({"claims": [jsonio.verdict_json(v) for v in verdicts]}, ensure_ascii=False)
     return render.verdicts_text(verdicts)

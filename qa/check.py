@@ -3,79 +3,145 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from index.index import Filters
+from ingest.duplicates import same_letter, shingles
+from ingest.metadata import find_metadata
+from ingest.models import Document, Metadata
 from ingest.sentences import split_sentences
 from qa import checks
-from qa.terms import covered, missing
+from qa.forensics import examine, overall_status, quotations
 from qa.models import Evidence, Verdict
+from qa.terms import covered, missing
 from qa.text import tokens
 
-SUPPORT_SIMILARITY = 0.55  # alignment below this (and low term coverage) means the letters are silent
-SUPPORT_COVERAGE = 0.6
-ALTERED_RATIO = 0.5  # a quotation this close to a letter's words, but not verbatim, was altered
+# Closeness of claim and sentence: 0.6 x cosine of their embeddings + 0.4 x share of the claim's key
+# terms (weighted by rarity). Set on the whole claim set: BCP claims and both BCP press articles.
+CLOSE = 0.56  # at or above, the sentence speaks to the claim and is judged against it
+SILENT = 0.40  # below, the letters do not address the claim at all
+OFFICIAL_MARGIN = 0.05  # an official sentence this close to the best press one is preferred
+CLAIM_PASSAGES = 20  # passages searched for a claim's sentence; a reworded claim may sit low
+ALIGNED_PASSAGES = 16  # of those, the passages whose sentences are compared with the claim
 
-_QUOTED = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]|‘([^’]{12,}?)’(?!\w)")
 _ATTRIBUTION = re.compile(
     r"\b(?:ofsted|inspectors?|inspection|inspectorate|monitoring visit|focused visit|rated|judged|graded|"
-    r"said|found|described|praised|criticised|according to)\b",
+    r"said|says|found|finds|described|praised|criticised|according to|report|letter)\b",
     re.I,
 )
-_BOILERPLATE = re.compile(r"\b(?:comments?|report this|read the rules|click|subscribe|to read the letter|copyright)\b", re.I)
+_BOILERPLATE = re.compile(
+    r"\b(?:comments?|report this|read the rules|click|subscribe|sign up|newsletter|to read the letter|copyright|"
+    r"cookies?|share this|follow us)\b",
+    re.I,
+)
 
 
-def quotations(claim: str) -> list[str]:
-    """The words a claim puts in quotation marks: 'said "all are unfit"' -> ['all are unfit']."""
-    return [(a or b).strip() for a, b in _QUOTED.findall(claim)]
+@dataclass(frozen=True)
+class Framing:
+    """The visit an article says it reports on, read from the article itself."""
+
+    meta: Metadata
+
+    def describe(self) -> str:
+        m = self.meta
+        kind = m.doc_type.replace("_", " ")
+        if m.visit_number:
+            kind = f"monitoring visit {m.visit_number}"
+        when = m.visit_dates[0][:7] if m.visit_dates else (m.date or "")[:7]
+        return f"{kind} ({when})" if when else kind
 
 
 def find_claims(text: str) -> list[str]:
-    """Check-worthy sentences of an article: attributions to Ofsted, quotations, numbers, grades."""
+    """Check-worthy sentences of an article: attributions to Ofsted, quotations, numbers, grades, dates.
+
+    The journalist's framing without any of these, and site furniture, are skipped.
+    """
     claims = []
-    for a, b in split_sentences(text):
-        sentence = " ".join(text[a:b].split())
+    lines = "\n\n".join(text.splitlines())  # an article's line breaks end its sentences and headings
+    for a, b in split_sentences(lines):
+        sentence = " ".join(lines[a:b].split())
         if len(tokens(sentence)) < 6 or _BOILERPLATE.search(sentence):
             continue
-        if _ATTRIBUTION.search(sentence) or quotations(sentence) or checks.numbers(sentence) or checks.grade(sentence):
+        if (_ATTRIBUTION.search(sentence) or quotations(sentence) or checks.numbers(sentence)
+                or checks.grade(sentence) or checks.dates(sentence)):
             claims.append(sentence)
     return claims
 
 
-def check_text(qa, text: str, single_claim: bool = False) -> list[Verdict]:
-    """Verdicts for the claim `text` (single_claim) or for each claim found in it."""
-    claims = [" ".join(text.split())] if single_claim else find_claims(text)
-    return [judge(qa, claim) for claim in claims if claim]
+def check_text(qa, text: str, single_claim: bool = False, exclude: tuple[str, ...] = ()) -> list[Verdict]:
+    """Verdicts for the claim `text` (single_claim) or for each claim found in it.
+
+    `exclude` names documents that are not evidence: the article under check, when it is indexed.
+    """
+    if single_claim:
+        return [judge(qa, " ".join(text.split()), None, exclude)]
+    framing = Framing(find_metadata(text))
+    exclude = tuple(exclude) + _indexed_copies(qa, text)
+    return [judge(qa, claim, framing, exclude) for claim in find_claims(text)]
 
 
-def judge(qa, claim: str) -> Verdict:
+def check_document(qa, doc: Document) -> list[Verdict]:
+    """Verdicts for every claim of an indexed article, never citing the article itself."""
+    return check_text(qa, doc.text, exclude=(doc.doc_id,))
+
+
+def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> Verdict:
     """Supported, contradicted or not found, with the evidence and a reason a person can check."""
-    query, hits = qa.search(claim, k=10)
-    candidates = _aligned(qa, query, hits)
-    quotes = [_forensics(qa, q) for q in quotations(claim)]
-    quote_status = _overall(quotes)
-    if not candidates:
-        return Verdict(claim, "not_found", "nothing in the letters is close to this claim", quote_status, (), tuple(quotes))
-    best_sim, best_cov, best = candidates[0]
-    evidence = tuple(e for _, _, e in candidates[:3])
-    if best_sim < SUPPORT_SIMILARITY and best_cov < SUPPORT_COVERAGE:
-        lacking = missing(list(query.groups), best.quote)
-        reason = f"the letters never say this; the closest sentence lacks: {', '.join(lacking)}" if lacking else \
-            "no sentence in the letters says this"
-        if quote_status == "verbatim":
-            return Verdict(claim, "supported", "the quotation stands in the letter", quote_status, evidence, tuple(quotes))
-        return Verdict(claim, "not_found", reason, quote_status, evidence, tuple(quotes))
-    for check in (checks.check_numbers, checks.check_grade, checks.check_quantifier, checks.check_polarity, checks.check_negation):
+    query, hits = qa.search(claim, k=CLAIM_PASSAGES, filters=Filters(exclude_doc_ids=exclude), councils_only=True)
+    quotes = [examine(qa, q, exclude) for q in quotations(claim)]
+    quote_status = overall_status(quotes)
+    ranked = _aligned(qa, query, hits)
+    if not ranked:
+        return Verdict(claim, "not_found", "nothing in the letters is close to this claim", quote_status, (),
+                       tuple(quotes), attribution=framing.describe() if framing else "", confidence="low")
+    quoted = _quoted_sentences(qa, query, quotes)
+    if quoted:  # a verbatim quotation locates its source: judge by the sentence that holds it
+        ranked = quoted + ranked
+        best_sim, best_cov, best = quoted[0]
+    else:
+        best_sim, best_cov, best = _preferred(ranked, framing)
+    evidence = (best,) + tuple(e for _, _, e in ranked if e is not best)[:2]
+    attribution, warning = _attribute(best, framing)
+    if warning:
+        attribution = _framed_attribution(qa, framing)
+    closeness = _closeness(best_sim, best_cov)
+    close = closeness >= CLOSE
+    only_press = best.source_kind != "official"
+    source = " (only another press article says this)" if only_press else ""
+
+    def verdict(kind: str, reason: str, sure: bool) -> Verdict:
+        return Verdict(claim, kind, reason, quote_status, evidence, tuple(quotes), attribution, warning,
+                       "high" if sure else "low")
+
+    if quote_status == "verbatim" and not close:
+        return verdict("supported", f"the quoted words stand in {_where(best)}{source}", not warning)
+    if not close:
+        if closeness < SILENT:
+            lacking = missing(list(query.groups), best.quote)
+            reason = ("the letters never use: " + ", ".join(lacking)) if lacking else "no sentence in the letters says this"
+            return verdict("not_found", reason, True)
+        return verdict("not_found", f"the closest sentence only partly matches: “{best.quote}” — {_where(best)}{source}",
+                       False)
+    for check in (checks.check_numbers, checks.check_dates, checks.check_ordinals, checks.check_grade,
+                  checks.check_names, checks.check_quantifier, checks.check_polarity, checks.check_negation):
         conflict = check(claim, best.quote)
+        if conflict and warning and check in _VISIT_FACTS:
+            # another visit's letter differing on dates, names or counts says nothing of this visit
+            return verdict("not_found", f"no indexed letter of the visit the article reports says this; "
+                                        f"{_where(best)}, another visit, differs: {conflict}", False)
         if conflict:
-            return Verdict(claim, "contradicted", conflict, quote_status, evidence, tuple(quotes))
-    if quote_status == "altered":
-        return Verdict(claim, "contradicted", "the quotation is altered: " + quotes[0].get("summary", ""), quote_status, evidence, tuple(quotes))
-    return Verdict(claim, "supported", f"the letter says: “{best.quote}”", quote_status, evidence, tuple(quotes))
+            return verdict("contradicted", f"{conflict} — {_where(best)}{source}", not only_press)
+    altered = next((q for q in quotes if q["status"] == "altered"), None)
+    if altered:
+        return verdict("contradicted", f"the quotation is altered ({altered['summary']}) — {_where(best)}{source}",
+                       not only_press)
+    return verdict("supported", f"{_where(best)} says: “{best.quote}”{source}", not (warning or only_press))
 
 
 def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
-    """Sentences of the hits ranked by closeness to the claim (cosine and key-term coverage)."""
+    """Sentences of the hits, closest to the claim first (cosine and key-term coverage)."""
     spans = []
-    for hit in hits[:8]:
+    for hit in hits[:ALIGNED_PASSAGES]:
         for a, b in split_sentences(hit.chunk.text):
             sentence = hit.chunk.text[a:b]
             if len(tokens(sentence)) >= 4:
@@ -87,52 +153,93 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
     groups, weights = list(query.groups), list(query.weights)
     ranked = []
     for (hit, a, b, sentence), sim in zip(spans, sims):
-        cov = covered(groups, weights, sentence)
         ev = Evidence(hit.doc.doc_id, hit.doc.meta.title, hit.doc.meta.date, sentence, a, b,
                       hit.doc.meta.source_kind, float(sim))
-        ranked.append((float(sim), cov, ev))
-    # official letters first among near-equals: a press article is support only when nothing official is
-    ranked.sort(key=lambda r: -(0.6 * r[0] + 0.4 * r[1] + (0.02 if r[2].source_kind == "official" else 0.0)))
+        ranked.append((float(sim), covered(groups, weights, sentence), ev))
+    ranked.sort(key=lambda r: -_closeness(r[0], r[1]))
     return ranked
 
 
-def _forensics(qa, quote: str) -> dict:
-    """Where a quotation stands in the letters: verbatim, altered (with a word diff) or absent."""
-    docs = {d.doc_id: d for d in qa.index.documents() if d.duplicate_of is None}
-    ordered = sorted(docs.values(), key=lambda d: d.meta.source_kind != "official")
-    for doc in ordered:
-        if checks.find_verbatim(quote, doc.text):
-            sentence = _sentence_with(doc.text, quote)
-            return {"quote": quote, "status": "verbatim", "doc": doc.doc_id, "sentence": sentence, "diff": []}
-    best: tuple = (0.0, "", None, "")
-    _, quote_hits = qa.search(quote, k=5)
-    for hit in sorted(quote_hits, key=lambda h: h.doc.meta.source_kind != "official"):
-        for a, b in split_sentences(hit.chunk.text):
-            ratio, window = checks.closest_window(quote, hit.chunk.text[a:b])
-            if ratio > best[0]:
-                best = (ratio, hit.chunk.text[a:b], hit.doc.doc_id, window)
-    if best[0] >= ALTERED_RATIO:
-        diff = checks.word_diff(quote, best[3])
-        summary = "; ".join(f"{d['op']} '{d['letter']}'→'{d['quote']}'" if d["op"] == "changed" else
-                            f"{d['op']} '{d['letter'] or d['quote']}'" for d in diff)
-        return {"quote": quote, "status": "altered", "doc": best[2], "sentence": best[1], "diff": diff,
-                "summary": summary}
-    return {"quote": quote, "status": "absent", "doc": None, "sentence": None, "diff": []}
+def _closeness(similarity: float, coverage: float) -> float:
+    return 0.6 * similarity + 0.4 * coverage
 
 
-def _overall(quotes: list[dict]) -> str | None:
-    if not quotes:
-        return None
-    statuses = {q["status"] for q in quotes}
-    for status in ("absent", "altered", "verbatim"):
-        if status in statuses:
-            return status
-    return None
+def _quoted_sentences(qa, query, quotes: list[dict]) -> list[tuple[float, float, Evidence]]:
+    """The letter sentences that hold the claim's verbatim quotations, aligned like any other."""
+    rows = []
+    for q in quotes:
+        if q["status"] != "verbatim" or not q["sentence"]:
+            continue
+        doc = qa.index.document(q["doc"])
+        start = doc.text.find(q["sentence"])
+        sim = float(qa.index.embedder.embed([q["sentence"]])[0] @ qa.index.embedder.embed_query(query.text))
+        ev = Evidence(doc.doc_id, doc.meta.title, doc.meta.date, q["sentence"], start, start + len(q["sentence"]),
+                      doc.meta.source_kind, sim)
+        rows.append((sim, covered(list(query.groups), list(query.weights), q["sentence"]), ev))
+    return sorted(rows, key=lambda r: -_closeness(r[0], r[1]))
 
 
-def _sentence_with(text: str, quote: str) -> str:
-    first = checks.normalise_quote(re.split(r"\.\.\.|…", quote)[0])
-    for a, b in split_sentences(text):
-        if first and first in checks.normalise_quote(text[a:b]):
-            return text[a:b]
-    return ""
+def _preferred(ranked, framing: Framing | None):
+    """The sentence to judge by: among those nearly as close as the best, one from the visit the
+    article frames, else an official one; press is support of last resort."""
+    top = _closeness(*ranked[0][:2])
+    near = [row for row in ranked if _closeness(*row[:2]) >= top - OFFICIAL_MARGIN]
+    for wanted in (
+        lambda e: e.source_kind == "official" and framing is not None and not _attribute(e, framing)[1],
+        lambda e: e.source_kind == "official",
+    ):
+        for row in near:
+            if wanted(row[2]):
+                return row
+    return ranked[0]
+
+
+def _attribute(evidence: Evidence, framing: Framing | None) -> tuple[str, str]:
+    """Which letter the claim traces to, and a warning when the article frames another visit."""
+    where = _where(evidence)
+    if framing is None or framing.meta.doc_type == "other" or evidence.source_kind != "official":
+        return where, ""
+    m = framing.meta
+    letter_dates = (evidence.date or "")[:7]
+    framed_dates = {d[:7] for d in m.visit_dates} | ({m.date[:7]} if m.date else set())
+    title = evidence.title.lower()
+    kind_named = m.doc_type.replace("_", " ") in title or (m.doc_type == "ilacs_inspection" and "inspection" in title)
+    number_ok = not m.visit_number or f"monitoring visit {m.visit_number} " in title + " "
+    if kind_named and number_ok and (not framed_dates or not letter_dates or _near_month(letter_dates, framed_dates)):
+        return where, ""
+    return where, f"the article frames this as the {framing.describe()}, but the sentence stands in {where}"
+
+
+_VISIT_FACTS = (checks.check_numbers, checks.check_dates, checks.check_ordinals, checks.check_names)
+
+
+def _framed_attribution(qa, framing: Framing) -> str:
+    """The visit the article reports on, and whether an official letter of it is indexed."""
+    m = framing.meta
+    for doc in qa.index.documents():
+        dm = doc.meta
+        if (doc.meta.source_kind == "official" and dm.local_authority == m.local_authority
+                and dm.doc_type == m.doc_type and dm.visit_number == m.visit_number
+                and (not m.visit_dates or tuple(dm.visit_dates) == tuple(m.visit_dates))):
+            return f"{framing.describe()}: {dm.title}"
+    return f"{framing.describe()}, as the article reports it; no official letter of that visit is indexed"
+
+
+def _near_month(month: str, others: set[str]) -> bool:
+    """A letter follows its visit within about three months."""
+    y, m = map(int, month.split("-"))
+    for other in others:
+        oy, om = map(int, other.split("-"))
+        if 0 <= (y * 12 + m) - (oy * 12 + om) <= 3:
+            return True
+    return False
+
+
+def _where(evidence: Evidence) -> str:
+    return evidence.title or evidence.doc_id
+
+
+def _indexed_copies(qa, text: str) -> tuple[str, ...]:
+    """Indexed documents that are the text under check (an article pasted back in), not ones it quotes."""
+    mine = shingles(text)
+    return tuple(d.doc_id for d in qa.index.documents() if same_letter(mine, shingles(d.text)))

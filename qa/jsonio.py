@@ -49,6 +49,9 @@ def verdict_json(v: Verdict) -> dict:
         "evidence": [{"doc": e.doc_id, "quote": e.quote, "title": e.title, "date": e.date,
                       "source_kind": e.source_kind} for e in v.evidence],
         "reason": v.reason,
+        "confidence": v.confidence,
+        "attribution": v.attribution,
+        "warning": v.warning or None,
         "quotes": list(v.quotes),
     }
 

@@ -71,3 +71,6 @@ class Verdict:
     quote_status: str | None = None  # None | "verbatim" | "altered" | "absent"
     evidence: tuple[Evidence, ...] = ()
     quotes: tuple[dict, ...] = field(default=(), compare=False)  # per quotation: text, status, diff, doc, sentence
+    attribution: str = ""  # the letter (date, visit) the claim is traceable to
+    warning: str = ""  # where the article's framing points at another visit than the evidence
+    confidence: str = "high"  # "low" when the closest sentence only partly matches the claim

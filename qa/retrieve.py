@@ -38,11 +38,19 @@ class Query:
     weights: tuple[float, ...] = ()  # each group's inverse frequency in the index
 
 
-def build_query(index: Index, question: str, filters: Filters | None = None, use_scope: bool = True) -> Query:
-    """Expand and scope a question: abbreviations both ways, council/year/type words as filters."""
+def build_query(index: Index, question: str, filters: Filters | None = None, use_scope: bool = True,
+                councils_only: bool = False) -> Query:
+    """Expand and scope a question: abbreviations both ways, council/year/type words as filters.
+
+    `councils_only` keeps just the council from the words: a claim's dates and visit names
+    describe what it reports, not where the evidence must be.
+    """
     learned = index.abbreviations()
     extra = tuple(expansions(question, learned))
     scope = parse_scope(question, index.authorities()) if use_scope else Scope()
+    if councils_only:
+        scope = Scope(Filters(local_authorities=scope.filters.local_authorities), scope.unknown_authorities,
+                      tuple(n for n in scope.notes if n.startswith("council")))
     if filters is not None and not filters.is_empty():
         scope = replace(scope, filters=_merge(scope.filters, filters))
     core = without_scope_words(question) if use_scope else question
@@ -62,7 +70,9 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
     keyword = index.keyword(query.match, CANDIDATES, filters)
     fused = fuse(dense, keyword, fusion, alpha)
     pool = index.chunks([rowid for rowid, _ in fused[: k * 4]])
-    top = distinct(fused[: k * 4], pool, k, per_doc=MAX_PER_DOC_OVER_TIME if spans_time(query.text) else None)
+    kinds = index.source_kinds(list({c.doc_id for c in pool.values()})) if pool else {}
+    top = distinct(fused[: k * 4], pool, k, per_doc=MAX_PER_DOC_OVER_TIME if spans_time(query.text) else None,
+                   official={d for d, kind in kinds.items() if kind == "official"})
     chunks = {rowid: pool[rowid] for rowid, _ in top if rowid in pool}
     dense_by_id = dict(dense)
     missing = [r for r, _ in top if r not in dense_by_id]
@@ -87,24 +97,30 @@ def spans_time(question: str) -> bool:
     return _OVER_TIME.search(question) is not None
 
 
-def distinct(ranked: list[tuple[int, float]], chunks: dict, k: int, per_doc: int | None = None) -> list[tuple[int, float]]:
+def distinct(ranked: list[tuple[int, float]], chunks: dict, k: int, per_doc: int | None = None,
+             official: set[str] = frozenset()) -> list[tuple[int, float]]:
     """The first `k` of `ranked` without repeated passage texts (a letter reprinted in an article, a
-    list of areas copied from visit to visit), and at most `per_doc` from one document when given."""
-    seen: set[str] = set()
+    list of areas copied from visit to visit), and at most `per_doc` from one document when given.
+    Of passages with the same text, an official letter's takes the place of a press article's."""
+    kept: dict[str, int] = {}  # passage text -> position in out
     counts: dict[str, int] = {}
-    out = []
+    out: list[tuple[int, float]] = []
     for rowid, score in ranked:
         chunk = chunks.get(rowid)
         if chunk is None:
             continue
         key = " ".join(chunk.text.lower().split())
-        if key in seen or (per_doc and counts.get(chunk.doc_id, 0) >= per_doc):
+        if key in kept:
+            at = kept[key]
+            holder = chunks[out[at][0]]
+            if holder.doc_id not in official and chunk.doc_id in official:
+                out[at] = (rowid, out[at][1])
             continue
-        seen.add(key)
+        if len(out) == k or (per_doc and counts.get(chunk.doc_id, 0) >= per_doc):
+            continue
+        kept[key] = len(out)
         counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
         out.append((rowid, score))
-        if len(out) == k:
-            break
     return out
 
 

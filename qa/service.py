@@ -18,8 +18,9 @@ class QA:
         self.answerer = answerer or ExtractiveAnswerer(index.embedder)
         self.fusion = fusion
 
-    def search(self, text: str, k: int = PASSAGES, filters: Filters | None = None) -> tuple[Query, list[Hit]]:
-        query = build_query(self.index, text, filters)
+    def search(self, text: str, k: int = PASSAGES, filters: Filters | None = None,
+               councils_only: bool = False) -> tuple[Query, list[Hit]]:
+        query = build_query(self.index, text, filters, councils_only=councils_only)
         return query, search(self.index, query, k, fusion=self.fusion)
 
     def ask(self, question: str, filters: Filters | None = None, k: int = PASSAGES) -> Answer:
