@@ -99,9 +99,9 @@ def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ..
         ranked = quoted + ranked
         best_sim, best_cov, best = quoted[0]
     else:
-        best_sim, best_cov, best = _preferred(ranked, framing)
+        best_sim, best_cov, best = _preferred(qa, ranked, framing)
     evidence = (best,) + tuple(e for _, _, e in ranked if e is not best)[:2]
-    attribution, warning = _attribute(best, framing)
+    attribution, warning = _attribute(best, qa.index.document(best.doc_id).meta, framing)
     if warning:
         attribution = _framed_attribution(qa, framing)
     closeness = _closeness(best_sim, best_cov)
@@ -179,13 +179,14 @@ def _quoted_sentences(qa, query, quotes: list[dict]) -> list[tuple[float, float,
     return sorted(rows, key=lambda r: -_closeness(r[0], r[1]))
 
 
-def _preferred(ranked, framing: Framing | None):
+def _preferred(qa, ranked, framing: Framing | None):
     """The sentence to judge by: among those nearly as close as the best, one from the visit the
     article frames, else an official one; press is support of last resort."""
     top = _closeness(*ranked[0][:2])
     near = [row for row in ranked if _closeness(*row[:2]) >= top - OFFICIAL_MARGIN]
     for wanted in (
-        lambda e: e.source_kind == "official" and framing is not None and not _attribute(e, framing)[1],
+        lambda e: e.source_kind == "official" and framing is not None
+        and not _attribute(e, qa.index.document(e.doc_id).meta, framing)[1],
         lambda e: e.source_kind == "official",
     ):
         for row in near:
@@ -194,18 +195,18 @@ def _preferred(ranked, framing: Framing | None):
     return ranked[0]
 
 
-def _attribute(evidence: Evidence, framing: Framing | None) -> tuple[str, str]:
-    """Which letter the claim traces to, and a warning when the article frames another visit."""
+def _attribute(evidence: Evidence, meta: Metadata, framing: Framing | None) -> tuple[str, str]:
+    """Which letter the claim traces to (`meta` is the evidence document's), and a warning when the
+    article frames another visit than that letter's."""
     where = _where(evidence)
-    if framing is None or framing.meta.doc_type == "other" or evidence.source_kind != "official":
+    if framing is None or framing.meta.doc_type == "other":
         return where, ""
     m = framing.meta
-    letter_dates = (evidence.date or "")[:7]
-    framed_dates = {d[:7] for d in m.visit_dates} | ({m.date[:7]} if m.date else set())
-    title = evidence.title.lower()
-    kind_named = m.doc_type.replace("_", " ") in title or (m.doc_type == "ilacs_inspection" and "inspection" in title)
-    number_ok = not m.visit_number or f"monitoring visit {m.visit_number} " in title + " "
-    if kind_named and number_ok and (not framed_dates or not letter_dates or _near_month(letter_dates, framed_dates)):
+    same_kind = meta.doc_type == m.doc_type and (not m.visit_number or meta.visit_number == m.visit_number)
+    framed = {d[:7] for d in m.visit_dates} | ({m.date[:7]} if m.date else set())
+    own = {d[:7] for d in meta.visit_dates} | ({meta.date[:7]} if meta.date else set())
+    same_time = not framed or not own or any(_near_month(a, framed) or _near_month(b, own) for a in own for b in framed)
+    if same_kind and same_time:
         return where, ""
     return where, f"the article frames this as the {framing.describe()}, but the sentence stands in {where}"
 

@@ -58,3 +58,32 @@ def test_closest_window_scores_an_altered_quote():
     ratio, window = checks.closest_window("all assessments are unfit for purpose", ASSESSMENTS)
     assert 0.6 <= ratio < 1.0
     assert "unfit for purpose" in window
+
+
+def test_dates_compared_at_the_precision_given():
+    inadequate = "This was the second monitoring visit since the local authority was judged inadequate in December 2021."
+    assert checks.dates("on 4 and 5 October 2022, in June 2022 and 2019") >= {"2022-10-05", "2022-06", "2019"}
+    assert checks.check_dates("It was judged inadequate in March 2021.", inadequate) == \
+        "the claim says March 2021; the letter says December 2021"
+    assert checks.check_dates("It was judged inadequate in 2021.", inadequate) is None
+
+
+def test_names_of_inspectors_differ():
+    letter = "His Majesty’s Inspectors for this visit were Steve Lowe and Louise Hocking."
+    assert checks.names(letter) == {"Steve Lowe", "Louise Hocking"}
+    assert checks.check_names("The inspectors were Anna Gravelle and Steve Lowe.", letter) == \
+        "the claim names Anna Gravelle; the letter names Louise Hocking"
+    assert checks.check_names("The inspectors were Louise Hocking and Steve Lowe.", letter) is None
+
+
+def test_ordinals_first_versus_second_visit():
+    letter = "This was the second monitoring visit since the local authority was judged inadequate in December 2021."
+    assert checks.check_ordinals("This was the first monitoring visit since the council was judged inadequate.", letter) == \
+        "the claim says 'first'; the letter says 'second'"
+    assert checks.check_ordinals("The second monitoring visit found progress.", letter) is None
+
+
+def test_numbered_paragraph_numbers_are_not_figures():
+    assert checks.numbers("12. There is a waiting list of 33 families.") == {"33"}
+    assert checks.check_numbers("A waiting list of 45 families.", "12. There is a waiting list of 33 families.") == \
+        "the claim says 45; the letter says 33"
