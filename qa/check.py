@@ -10,7 +10,7 @@ from ingest.duplicates import same_letter, shingles
 from ingest.metadata import find_metadata
 from ingest.models import Document, Metadata
 from ingest.sentences import split_sentences
-from qa import checks
+from qa import checks, grades
 from qa.forensics import examine, overall_status, quotations
 from qa.models import Evidence, Verdict
 from qa.terms import covered, missing
@@ -87,6 +87,10 @@ def check_document(qa, doc: Document) -> list[Verdict]:
 
 def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> Verdict:
     """Supported, contradicted or not found, with the evidence and a reason a person can check."""
+    if grades.grade_claim(claim):
+        found = grades.find_judgement(claim, [d for d in qa.index.documents() if d.doc_id not in exclude])
+        if found:
+            return _judge_grade(claim, *found)
     query, hits = qa.search(claim, k=CLAIM_PASSAGES, filters=Filters(exclude_doc_ids=exclude), councils_only=True)
     quotes = [examine(qa, q, exclude) for q in quotations(claim)]
     quote_status = overall_status(quotes)
@@ -138,13 +142,26 @@ def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ..
     return verdict("supported", f"{_where(best)} says: “{best.quote}”{source}", not (warning or only_press))
 
 
+def _judge_grade(claim: str, doc, judgement) -> Verdict:
+    """A grade claim against the report's grade-table row."""
+    evidence = grades.evidence_for(doc, judgement)
+    said, given = checks.grade(claim), judgement.grade
+    where = _where(evidence)
+    if checks.grade(given) == said:
+        return Verdict(claim, "supported", f"{where} grades {judgement.area}: {given}", None, (evidence,),
+                       attribution=where)
+    return Verdict(claim, "contradicted", f"the claim says '{said}'; {where} grades {judgement.area}: {given}",
+                   None, (evidence,), attribution=where)
+
+
 def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
     """Sentences of the hits, closest to the claim first (cosine and key-term coverage)."""
     spans = []
     for hit in hits[:ALIGNED_PASSAGES]:
+        rows = {j.text for j in hit.doc.meta.judgements}
         for a, b in split_sentences(hit.chunk.text):
             sentence = hit.chunk.text[a:b]
-            if len(tokens(sentence)) >= 4:
+            if len(tokens(sentence)) >= 4 or sentence in rows:
                 spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence))
     if not spans:
         return []
