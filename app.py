@@ -2,6 +2,7 @@
 
 The index folder is $OFSTED_QA_INDEX (default var/index). Letter text is always shown escaped
 (see app_views); pages are chosen with the sidebar radio, whose value lives in st.session_state.page.
+The Check page lives in app_check.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import app_check
 import app_views as v
 from index.errors import IndexError_, IndexLocked, IndexMissing
 from index.index import Index
@@ -165,23 +167,6 @@ def letters_page(folder: str, qa) -> None:
     st.html(v.card(heading, v.highlight(doc.text, spans)))
 
 
-def check_page(folder: str, qa) -> None:
-    text = st.text_area("A claim or an article", key="check_text", height=200)
-    single = st.checkbox("Treat the whole text as one claim", key="single_claim")
-    if st.button("Check", key="check") and text.strip():
-        with st.spinner("Checking against the letters…"):
-            verdicts = guarded(folder, qa.check, text, single_claim=single)
-        if verdicts is not None:
-            st.session_state.verdicts = verdicts
-    verdicts = st.session_state.get("verdicts")
-    if verdicts is None:
-        return
-    if not verdicts:
-        st.info("No check-worthy claim was found; tick “Treat the whole text as one claim” to check it as it stands.")
-    else:
-        st.dataframe(v.verdict_rows(verdicts), hide_index=True)
-
-
 def add_page(folder: str, qa) -> None:
     st.write("Add letters (PDF, Word, HTML, Markdown or text). They are kept in the index folder's "
              "`uploads` and can be searched as soon as they are ingested.")
@@ -262,7 +247,7 @@ def main() -> None:
     elif page == "Letters":
         letters_page(folder, qa)
     else:
-        check_page(folder, qa)
+        app_check.check_page(folder, qa, guarded, open_letter)
 
 
 main()

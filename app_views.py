@@ -1,4 +1,4 @@
-"""Pure helpers for the Streamlit app: escaping, highlighting, file names, filters, table rows.
+"""Pure helpers for the Streamlit app: escaping, highlighting, file names, filters, table rows, verdicts.
 
 Letter text is data: everything taken from a letter is HTML-escaped here before it is shown,
 and is rendered with `st.html` (never as Markdown).  Labels that must go through Markdown
@@ -8,6 +8,7 @@ and is rendered with `st.html` (never as Markdown).  Labels that must go through
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import html
 import re
 import unicodedata
@@ -17,7 +18,8 @@ from typing import Iterable, Sequence
 
 from index.index import Filters
 from ingest.models import Document
-from qa.models import Answer, Citation, Hit, Verdict
+from qa.checks import closest_window, normalise_quote
+from qa.models import Answer, Citation, Evidence, Hit, Verdict
 
 UPLOAD_TYPES = ("pdf", "txt", "md", "html", "htm", "docx")
 MAX_NAME_BYTES = 200  # well under the usual 255-byte limit on a file name
@@ -190,22 +192,6 @@ def document_rows(docs: Iterable[Document]) -> list[dict]:
     ]
 
 
-def verdict_rows(verdicts: Iterable[Verdict]) -> list[dict]:
-    """One row per checked claim, with its best evidence."""
-    rows = []
-    for v in verdicts:
-        e = v.evidence[0] if v.evidence else None
-        rows.append({
-            "claim": v.claim,
-            "verdict": v.verdict.replace("_", " "),
-            "quote status": v.quote_status or "",
-            "evidence letter": f"{e.title} ({e.doc_id})" if e else "",
-            "evidence sentence": e.quote if e else "",
-            "reason": v.reason,
-        })
-    return rows
-
-
 # --- uploads ---------------------------------------------------------------------------------------
 
 
@@ -258,3 +244,144 @@ def report_rows(report) -> list[dict]:
     rows += [{"file": Path(p).name, "result": "unchanged", "reason": "already in the index"} for p in report.unchanged]
     rows += [{"file": Path(p).name, "result": "failed", "reason": why} for p, why in report.failed]
     return rows
+
+
+# --- claim checks -----------------------------------------------------------------------------------
+
+VERDICT_COLOURS = {"supported": "#2b8a3e", "contradicted": "#c92a2a", "not_found": "#5c5f66"}
+QUOTE_COLOURS = {"verbatim": "#2b8a3e", "altered": "#d9480f", "absent": "#c92a2a"}
+DROPPED = "color:#c92a2a;background:#ffe3e3;text-decoration:line-through"
+ADDED = "color:#2b8a3e;background:#d3f9d8;text-decoration:none"
+_QUOTE_STATUSES = ("verbatim", "altered", "absent")
+
+
+def badge(label: str, colour: str, solid: bool = True) -> str:
+    """A small coloured pill; `label` is plain text (escaped here). Solid for sure verdicts, outlined otherwise."""
+    fill = f"background:{colour};color:#fff" if solid else f"background:transparent;color:{colour}"
+    style = (f"{fill};border:1px solid {colour};border-radius:999px;padding:0 .55em;font-size:.8rem;"
+             "font-weight:600;white-space:nowrap")
+    return f'<span style="{style}">{escape(label)}</span>'
+
+
+def verdict_badge(verdict: str, confidence: str = "high") -> str:
+    """'supported · high confidence' in green, 'contradicted' red, 'not found' grey; low confidence is outlined."""
+    colour = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["not_found"])
+    return badge(f"{verdict.replace('_', ' ')} · {confidence} confidence", colour, solid=confidence != "low")
+
+
+def quote_badge(status: str | None) -> str:
+    """'verbatim' green, 'altered' orange, 'absent' red."""
+    return badge(status or "unknown", QUOTE_COLOURS.get(status or "", VERDICT_COLOURS["not_found"]))
+
+
+def summary_line(verdicts: Sequence[Verdict]) -> str:
+    """'9 claims: 8 supported, 1 contradicted, 0 not found; quotations: 3 verbatim, 0 altered, 0 absent'.
+
+    Only counts and fixed words: safe as Markdown.
+    """
+    n = len(verdicts)
+    counts = {k: sum(v.verdict == k for v in verdicts) for k in VERDICT_COLOURS}
+    line = (f"{n} claim{'' if n == 1 else 's'}: {counts['supported']} supported, "
+            f"{counts['contradicted']} contradicted, {counts['not_found']} not found")
+    statuses = [q.get("status") for v in verdicts for q in v.quotes]
+    if not statuses:
+        return line + "; no quotations"
+    return line + "; quotations: " + ", ".join(f"{statuses.count(s)} {s}" for s in _QUOTE_STATUSES)
+
+
+def claim_label(n: int, verdict: Verdict, width: int = 110) -> str:
+    """An expander label: '3. contradicted — the claim, shortened', Markdown-escaped."""
+    claim = " ".join(verdict.claim.split())
+    if len(claim) > width:
+        claim = claim[: width - 1].rsplit(" ", 1)[0] + "…"
+    return md_escape(f"{n}. {verdict.verdict.replace('_', ' ')} — {claim}")
+
+
+def verdict_html(verdict: Verdict) -> str:
+    """The badge, the reason and where the claim is traced to, all escaped."""
+    traced = (f'<div style="{HEAD};margin-top:.3rem">Traced to: {escape(verdict.attribution)}</div>'
+              if verdict.attribution else "")
+    return (f'<div style="line-height:1.6">{verdict_badge(verdict.verdict, verdict.confidence)} '
+            f'{escape(verdict.reason)}{traced}</div>')
+
+
+def unique_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """Evidence without repeats of the same sentence of the same document."""
+    seen, out = set(), []
+    for e in evidence:
+        if (e.doc_id, e.quote) not in seen:
+            seen.add((e.doc_id, e.quote))
+            out.append(e)
+    return out
+
+
+def evidence_card(e: Evidence, first: bool = False) -> str:
+    """A letter sentence set against a claim, with its letter's title, date, kind and id."""
+    lead = "Judged by · " if first else ""
+    return card(f"{lead}{where(e.title, e.date, None)} · {e.source_kind} · {e.doc_id}", escape(e.quote))
+
+
+def _words(text: str) -> tuple[list[str], list[str]]:
+    words = text.split()
+    return words, [normalise_quote(w) for w in words]
+
+
+def diff_html(quote: str, source: str) -> str:
+    """The quotation word by word against the letter's words: letter words it dropped or changed are struck
+    through in red, words it added or changed are green, the rest is plain. All text is escaped.
+
+    Words are compared as qa.checks compares quotations (case, quote marks, dashes, punctuation ignored).
+    """
+    (a, ka), (b, kb) = _words(source), _words(quote)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            out.append(f'<del style="{DROPPED}">{escape(" ".join(a[i1:i2]))}</del>')
+        if j2 > j1:
+            out.append(f'<ins style="{ADDED}">{escape(" ".join(b[j1:j2]))}</ins>')
+    return " ".join(out)
+
+
+def quote_diff_html(q: dict) -> str:
+    """A quotation as shown: verbatim or absent as it stands; altered as a word diff against the stretch of
+    the letter sentence it was taken from (or, without the sentence, from the diff qa computed)."""
+    quote = q.get("quote") or ""
+    if q.get("status") != "altered":
+        return escape(quote)
+    sentence = q.get("sentence") or ""
+    if sentence:
+        _, window = closest_window(quote, sentence)
+        return diff_html(quote, window or sentence)
+    parts = []
+    for d in q.get("diff") or ():
+        if d.get("letter"):
+            parts.append(f'<del style="{DROPPED}">{escape(d["letter"])}</del>')
+        if d.get("quote"):
+            parts.append(f'<ins style="{ADDED}">{escape(d["quote"])}</ins>')
+    return " ".join(parts) or escape(quote)
+
+
+def quotation_html(q: dict) -> str:
+    """One quotation of a claim: its status, the (diffed) words, and the letter sentence it stands in."""
+    status = q.get("status")
+    body = [f'<div style="line-height:1.6">{quote_badge(status)} “{quote_diff_html(q)}”</div>']
+    if q.get("doc"):
+        kind = f" ({q['source_kind']})" if q.get("source_kind") else ""
+        verb = "stands in" if status == "verbatim" else "closest in"
+        body.append(f'<div style="{HEAD};margin-top:.3rem">{verb} {escape(q.get("title") or q["doc"])}{escape(kind)}'
+                    f' · {escape(q["doc"])}</div>')
+    if q.get("sentence"):
+        body.append(f"<div>Letter: “{escape(q['sentence'])}”</div>")
+    if q.get("summary"):
+        body.append(f'<div style="{HEAD}">{escape(q["summary"])}</div>')
+    return f'<div style="{CARD}">{"".join(body)}</div>'
+
+
+def report_name(title: str | None, default: str = "claims") -> str:
+    """A download file stem from an article title: 'Press: focused visit…' -> 'press-focused-visit…'."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", title or "").lower())
+    stem = "-".join(words)[:80].strip("-_")
+    return stem or default

@@ -75,9 +75,12 @@ def check_text(qa, text: str, single_claim: bool = False, exclude: tuple[str, ..
     """
     if single_claim:
         return [judge(qa, " ".join(text.split()), None, exclude)]
+    claims = find_claims(text)
+    if not claims and len(split_sentences(text.strip())) == 1:
+        return [judge(qa, " ".join(text.split()), None, tuple(exclude))]  # one short sentence is a claim
     framing = Framing(find_metadata(text))
     exclude = tuple(exclude) + _indexed_copies(qa, text)
-    return [judge(qa, claim, framing, exclude) for claim in find_claims(text)]
+    return [judge(qa, claim, framing, exclude) for claim in claims]
 
 
 def check_document(qa, doc: Document) -> list[Verdict]:
@@ -87,13 +90,15 @@ def check_document(qa, doc: Document) -> list[Verdict]:
 
 def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> Verdict:
     """Supported, contradicted or not found, with the evidence and a reason a person can check."""
-    if grades.grade_claim(claim):
-        found = grades.find_judgement(claim, [d for d in qa.index.documents() if d.doc_id not in exclude])
-        if found:
-            return _judge_grade(claim, *found)
-    query, hits = qa.search(claim, k=CLAIM_PASSAGES, filters=Filters(exclude_doc_ids=exclude), councils_only=True)
     quotes = [examine(qa, q, exclude) for q in quotations(claim)]
     quote_status = overall_status(quotes)
+    if grades.grade_claim(claim):
+        before = (framing.meta.visit_dates or (framing.meta.date,))[0] if framing and (
+            framing.meta.visit_dates or framing.meta.date) else None
+        found = grades.find_judgements(claim, [d for d in qa.index.documents() if d.doc_id not in exclude], before)
+        if found:
+            return _judge_grade(claim, found, quotes)
+    query, hits = qa.search(claim, k=CLAIM_PASSAGES, filters=Filters(exclude_doc_ids=exclude), councils_only=True)
     ranked = _aligned(qa, query, hits)
     if not ranked:
         return Verdict(claim, "not_found", "nothing in the letters is close to this claim", quote_status, (),
@@ -104,7 +109,7 @@ def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ..
         best_sim, best_cov, best = quoted[0]
     else:
         best_sim, best_cov, best = _preferred(qa, ranked, framing)
-    evidence = (best,) + tuple(e for _, _, e in ranked if e is not best)[:2]
+    evidence = (best,) + tuple(e for _, _, e in ranked if (e.doc_id, e.start) != (best.doc_id, best.start))[:2]
     attribution, warning = _attribute(best, qa.index.document(best.doc_id).meta, framing)
     if warning:
         attribution = _framed_attribution(qa, framing)
@@ -142,16 +147,23 @@ def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ..
     return verdict("supported", f"{_where(best)} says: “{best.quote}”{source}", not (warning or only_press))
 
 
-def _judge_grade(claim: str, doc, judgement) -> Verdict:
-    """A grade claim against the report's grade-table row."""
-    evidence = grades.evidence_for(doc, judgement)
-    said, given = checks.grade(claim), judgement.grade
+def _judge_grade(claim: str, found: list, quotes: list[dict]) -> Verdict:
+    """A grade claim against the grade-table rows of the reports it may mean (latest first)."""
+    said = checks.grade(claim)
+    matching = [(doc, row) for doc, row in found if checks.grade(row.grade) == said]
+    latest_doc, latest = found[0]
+    doc, row = matching[0] if matching else found[0]
+    evidence = grades.evidence_for(doc, row)
     where = _where(evidence)
-    if checks.grade(given) == said:
-        return Verdict(claim, "supported", f"{where} grades {judgement.area}: {given}", None, (evidence,),
-                       attribution=where)
-    return Verdict(claim, "contradicted", f"the claim says '{said}'; {where} grades {judgement.area}: {given}",
-                   None, (evidence,), attribution=where)
+    reason = f"{where} grades {row.area}: {row.grade}"
+    if not matching:
+        return Verdict(claim, "contradicted", f"the claim says '{said}'; " + reason, overall_status(quotes),
+                       (evidence,), tuple(quotes), attribution=where)
+    sure = doc is latest_doc or bool(checks.dates(claim))
+    if not sure:
+        reason += f"; the latest report, {_where(grades.evidence_for(latest_doc, latest))}, grades it {latest.grade}"
+    return Verdict(claim, "supported", reason, overall_status(quotes), (evidence,), tuple(quotes),
+                   attribution=where, confidence="high" if sure else "low")
 
 
 def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:

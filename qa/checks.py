@@ -234,7 +234,10 @@ def closest_window(quote: str, sentence: str) -> tuple[float, str]:
     if not blocks or max(b.size for b in blocks) < 3:
         return 0.0, ""  # scattered common words are no match
     matched = sum(b.size for b in blocks)
-    window = " ".join(s_words[blocks[0].a: blocks[-1].a + blocks[-1].size])
+    start = blocks[0].a
+    if blocks[0].b > 0:  # the quotation opens with words of its own: take the letter's words they replace
+        start = max(0, start - max(blocks[0].b, 4))
+    window = " ".join(s_words[start: blocks[-1].a + blocks[-1].size])
     return matched / len(q), window
 
 

@@ -21,32 +21,43 @@ _AREAS: list[tuple[str, tuple[str, ...]]] = [
 _OTHER_SERVICES = re.compile(r"\b(?:SEND|special educational needs|disabilit|school|nursery|college|youth justice)", re.I)
 
 
+_ABOUT_A_VISIT = re.compile(r"\b(?:monitoring|focused) visits?\b", re.I)
+
+
 def grade_claim(claim: str) -> bool:
-    """True for a claim that states an inspection grade: 'Ofsted rated the council inadequate'."""
-    return checks.grade(claim) is not None and _RATED.search(claim) is not None
+    """True for a claim that states an inspection grade: 'Ofsted rated the council inadequate'
+    (not one about a visit that mentions a past grade: 'the first monitoring visit since it was judged inadequate')."""
+    return checks.grade(claim) is not None and _RATED.search(claim) is not None and not _ABOUT_A_VISIT.search(claim)
 
 
-def find_judgement(claim: str, docs: list[Document]) -> tuple[Document, Judgement] | None:
-    """The grade-table row a grade claim speaks of: the council it names, the inspection its years
-    point at (else the latest), the judgement area its words name (else overall effectiveness)."""
+def find_judgements(claim: str, docs: list[Document], before: str | None = None) -> list[tuple[Document, Judgement]]:
+    """The grade-table rows a grade claim may speak of, latest report first: reports of the council it
+    names, of the years it gives (or, for an article, published before the visit it reports), and the
+    judgement area its words name (else overall effectiveness)."""
     if _OTHER_SERVICES.search(claim):
-        return None  # grades of other services are not in these tables
+        return []  # grades of other services are not in these tables
     councils = {name for name, _, _ in find_authorities(claim)}
     graded = [d for d in docs if d.meta.judgements and d.meta.source_kind == "official" and d.duplicate_of is None
               and (not councils or d.meta.local_authority in councils)]
-    if not graded:
-        return None
     years = {d[:4] for d in checks.dates(claim)}
     if years:
         graded = [d for d in graded if years & _years_of(d)]
-    if not graded:
-        return None
-    doc = max(graded, key=lambda d: d.meta.when)
+    elif before:
+        graded = [d for d in graded if d.meta.when and d.meta.when <= before]
     area = _area(claim)
-    for judgement in doc.meta.judgements:
-        if area in judgement.area.lower() or (area == "leaders" and "leadership" in judgement.area.lower()):
-            return doc, judgement
-    return None
+    found = []
+    for doc in sorted(graded, key=lambda d: d.meta.when, reverse=True):
+        for judgement in doc.meta.judgements:
+            if area in judgement.area.lower() or (area == "leaders" and "leadership" in judgement.area.lower()):
+                found.append((doc, judgement))
+                break
+    return found
+
+
+def find_judgement(claim: str, docs: list[Document], before: str | None = None) -> tuple[Document, Judgement] | None:
+    """The row of the latest report `find_judgements` gives, if any."""
+    found = find_judgements(claim, docs, before)
+    return found[0] if found else None
 
 
 def evidence_for(doc: Document, judgement: Judgement) -> Evidence:

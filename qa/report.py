@@ -33,7 +33,7 @@ def rows(verdicts: list[Verdict]) -> list[dict]:
 def to_markdown(verdicts: list[Verdict], title: str = "Claims checked") -> str:
     """A Markdown table, then each altered quotation's word diff."""
     def cell(text: str) -> str:
-        return text.replace("|", "\\\\|").replace("\n", " ")
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
 
     lines = [f"## {title}", "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for row in rows(verdicts):

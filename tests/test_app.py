@@ -19,6 +19,9 @@ LETTERS = ROOT / "data" / "letters"
 PA_QUESTION = "What did inspectors say about PA caseloads?"
 PA_DOC = "001_48f99557a5b80f02"
 PA_SENTENCE = "Caseloads are monitored by senior leaders and have reduced significantly since the last inspection"
+PRESS_DOC = "004_82196dfbb9d4873c"
+BCP_QUOTE = "serious and widespread weaknesses in the quality of children’s services"
+BCP_2020_LETTER = "Focused visit to Bournemouth, Christchurch and Poole — 27 November 2020"
 MARKED = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
 
 
@@ -101,15 +104,91 @@ def test_search_returns_ranked_passages(app):
     assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
 
 
-def test_check_page_gives_a_verdict_table(app):
+def check_press_article(at: AppTest, doc_id: str) -> AppTest:
+    go_to(at, "Check")
+    at.radio(key="check_source").set_value("Indexed press article").run()
+    at.selectbox(key="check_doc").set_value(doc_id).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_check_page_checks_an_indexed_press_article(app, monkeypatch):
+    from qa.report import COLUMNS
+
+    check_press_article(app, PRESS_DOC)
+    assert app.selectbox(key="check_doc").options == [
+        "Press: first monitoring visit to Bournemouth, Christchurch and Poole (June 2022)",
+        "Press: focused visit to Bournemouth, Christchurch and Poole"]
+    verdicts = app.session_state.check_result["verdicts"]
+    table = app.dataframe[0].value
+    assert list(table.columns) == list(COLUMNS)
+    assert list(table["claim"]) == [v.claim for v in verdicts] and len(table) >= 5
+    assert any(c.startswith("OFSTED said there are “serious and widespread weaknesses") for c in table["claim"])
+    assert app.markdown[0].value == f"**{v.summary_line(verdicts)}**"
+    assert app.markdown[0].value.startswith(f"**{len(verdicts)} claims: ")
+    assert len(app.expander) == len(verdicts)
+
+    quotation = [h.value for h in app.html if f"“{BCP_QUOTE}”" in h.value and "verbatim</span>" in h.value]
+    assert quotation, "the quotation is shown with its status"
+    assert f"stands in {BCP_2020_LETTER} (official)" in quotation[0]
+
+    downloads = app.get("download_button")
+    assert [d.label for d in downloads] == ["Download report (Markdown)", "Download report (CSV)"]
+    assert [Path(d.proto.url).suffix for d in downloads] == [".md", ".csv"]
+
+    def boom(*args, **kwargs):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr("qa.check.check_document", boom)
+    app.button(key="check").click().run()  # the same article again: answered from the session's cache
+    assert not app.exception, app.exception
+    assert app.session_state.check_result["verdicts"] == verdicts
+
+    app.button(key="open-c-1-0").click().run()
+    assert not app.exception
+    assert app.session_state.page == "Letters"
+    assert app.selectbox(key="letter").value == "bournemouth-christchurch-poole__2020-11-27__focused-visit"
+
+
+def test_check_page_contradicts_a_single_claim(app):
     go_to(app, "Check")
-    app.text_area(key="check_text").input("Ofsted said caseloads have reduced significantly since the last inspection.")
+    app.text_area(key="check_text").input("Ofsted said long-term placement stability, at 63%, is above comparators.")
     app.checkbox(key="single_claim").check()
     app.button(key="check").click().run()
-    assert not app.exception
+    assert not app.exception, app.exception
     table = app.dataframe[0].value
-    assert list(table.columns) == ["claim", "verdict", "quote status", "evidence letter", "evidence sentence", "reason"]
-    assert len(table) == 1 and table["verdict"][0] in {"supported", "contradicted", "not found"}
+    assert len(table) == 1 and table["verdict"][0] == "contradicted", table.to_dict("records")
+    reason = table["reason"][0]
+    assert "above" in reason and "below" in reason
+    assert app.expander[0].label.startswith(r"1\. contradicted")
+    assert any("contradicted · high confidence" in h.value and "&#x27;below&#x27;" in h.value for h in app.html)
+    assert any(h.value.count("Judged by") == 1 and "63%, is below comparators" in h.value for h in app.html)
+    assert [Path(d.proto.url).suffix for d in app.get("download_button")] == [".md", ".csv"]
+
+
+def test_check_page_checks_an_uploaded_article_and_reports_an_unreadable_one(app):
+    go_to(app, "Check")
+    app.radio(key="check_source").set_value("Upload an article").run()
+    app.get("file_uploader")[0].set_value([("../<b>broken</b>.pdf", b"%PDF-1.4 not really", "application/pdf")])
+    app.run()
+    app.button(key="check").click().run()
+    assert not app.exception, app.exception
+    assert len(app.error) == 1 and "not a readable PDF" in app.error[0].value
+    assert "check_result" not in app.session_state
+
+    article = ("Council told to improve\n\nThe council's new chief executive opened a library on Tuesday.\n\n"
+               "Ofsted said long-term placement stability, at 63%, is above comparators.\n").encode()
+    app.get("file_uploader")[0].set_value([("bcp story.txt", article, "text/plain")])
+    app.run()
+    app.button(key="check").click().run()
+    assert not app.exception and not app.error, app.exception or app.error
+    assert app.subheader[0].value == "bcp story"
+    table = app.dataframe[0].value
+    assert list(table["claim"]) == ["Ofsted said long-term placement stability, at 63%, is above comparators."]
+    assert list(table["verdict"]) == ["contradicted"]
+    app.radio(key="check_source").set_value("Paste text").run()
+    assert not app.dataframe, "each way in shows only its own last check"
 
 
 def test_filters_limit_the_search(app):
@@ -233,3 +312,64 @@ def test_build_filters():
     f = v.build_filters(["Essex"], ["focused_visit"], dt.date(2024, 5, 1), dt.date(2023, 1, 1), ["official"])
     assert f == Filters(local_authorities=("Essex",), doc_types=("focused_visit",), date_from="2023-01-01",
                         date_to="2024-05-01", source_kinds=("official",))
+
+
+# --- claim-check helpers ------------------------------------------------------------------------------
+
+
+def verdict(kind="supported", quotes=(), confidence="high", claim="A claim.", reason="because", attribution=""):
+    from qa.models import Verdict
+
+    return Verdict(claim, kind, reason, quotes=tuple(quotes), attribution=attribution, confidence=confidence)
+
+
+def test_diff_html_escapes_and_marks_dropped_and_added_words():
+    out = v.diff_html("all <b>assessments</b> are unfit and contain no analysis",
+                      "most <b>assessments</b>, to evaluate need, are unfit")
+    assert "<b>" not in out and "&lt;b&gt;assessments&lt;/b&gt;" in out
+    assert re.findall(r"<del[^>]*>(.*?)</del>", out) == ["most", "to evaluate need,"]
+    assert re.findall(r"<ins[^>]*>(.*?)</ins>", out) == ["all", "and contain no analysis"]
+    assert "line-through" in out and "#c92a2a" in out and "#2b8a3e" in out
+    assert v.diff_html("are unfit", "are unfit") == "are unfit"
+
+
+def test_quotation_html_shows_status_diff_and_letter():
+    altered = {"quote": "all <b>plans</b> are poor", "status": "altered", "doc": "d1", "title": "Visit <i>1</i>",
+               "source_kind": "official", "sentence": "Most <b>plans</b> are poor.",
+               "diff": [{"op": "changed", "letter": "most", "quote": "all"}], "summary": "changed 'most'→'all'"}
+    out = v.quotation_html(altered)
+    assert "<b>" not in out and "<i>" not in out and "Visit &lt;i&gt;1&lt;/i&gt;" in out
+    assert ">altered</span>" in out and re.findall(r"<del[^>]*>(.*?)</del>", out) == ["Most"]
+    assert re.findall(r"<ins[^>]*>(.*?)</ins>", out) == ["all"]
+    absent = {"quote": "x <script>", "status": "absent", "doc": None, "title": None, "sentence": None, "diff": [],
+              "summary": "no sentence of the letters is close"}
+    out = v.quotation_html(absent)
+    assert ">absent</span>" in out and "&lt;script&gt;" in out and "<del" not in out
+    no_sentence = dict(altered, sentence=None)
+    assert re.findall(r"<del[^>]*>(.*?)</del>", v.quotation_html(no_sentence)) == ["most"]
+
+
+def test_summary_line_and_badges():
+    q = {"quote": "q", "status": "verbatim"}
+    verdicts = [verdict("supported", [q, dict(q, status="altered")]), verdict("contradicted"), verdict("not_found"),
+                verdict("supported")]
+    assert v.summary_line(verdicts) == ("4 claims: 2 supported, 1 contradicted, 1 not found; "
+                                        "quotations: 1 verbatim, 1 altered, 0 absent")
+    assert v.summary_line([verdict("not_found")]) == "1 claim: 0 supported, 0 contradicted, 1 not found; no quotations"
+    assert v.summary_line([]).startswith("0 claims")
+    assert "not found · low confidence" in v.verdict_badge("not_found", "low")
+    assert "background:transparent" in v.verdict_badge("supported", "low")
+    assert "#c92a2a" in v.verdict_badge("contradicted")
+    shown = v.verdict_html(verdict(reason="the letter says <b>no</b>", attribution="<i>Visit</i>"))
+    assert "<b>" not in shown and "<i>" not in shown and "Traced to: &lt;i&gt;Visit&lt;/i&gt;" in shown
+    assert v.claim_label(3, verdict("not_found", claim="*x* [y](z)")) == r"3\. not found — \*x\* \[y\]\(z\)"
+    assert len(v.claim_label(1, verdict(claim="word " * 100))) < 130
+
+
+def test_report_name_and_unique_evidence():
+    from qa.models import Evidence
+
+    assert v.report_name("Press: focused visit to BCP (2020)") == "press-focused-visit-to-bcp-2020"
+    assert v.report_name("") == v.report_name("—") == "claims"
+    e = Evidence("d", "T", None, "Same sentence.", 0, 14)
+    assert v.unique_evidence([e, Evidence("d", "T", None, "Same sentence.", 0, 14, similarity=0.5), e]) == [e]

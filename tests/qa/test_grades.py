@@ -33,3 +33,12 @@ def test_grade_verdicts_cite_the_grade_row(bundled_qa, claim, verdict):
     assert v.evidence[0].doc_id == DEC_2021 and v.evidence[0].quote == "Overall effectiveness Inadequate"
     text = bundled_qa.index.document(DEC_2021).text
     assert text[v.evidence[0].start:v.evidence[0].end] == "Overall effectiveness Inadequate"
+
+
+def test_a_claim_without_a_year_is_supported_by_an_earlier_report_with_low_confidence(bundled_qa):
+    [v] = bundled_qa.check("Ofsted rated BCP inadequate overall.")
+    assert v.verdict == "supported" and v.confidence == "low"
+    assert v.evidence[0].doc_id == DEC_2021
+    assert "the latest report" in v.reason and "grades it Good" in v.reason
+    [v] = bundled_qa.check("Ofsted rated BCP outstanding overall.")
+    assert v.verdict == "contradicted" and "'outstanding'" in v.reason
