@@ -128,7 +128,9 @@ class Index:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise IndexLocked(f"another ingest is writing to the index at {self.folder}; try again when it ends")
+            raise IndexLocked(
+                f"another ingest is writing to the index at {self.folder}; try again when it ends"
+            ) from None
         try:
             handle.seek(0)
             handle.truncate()

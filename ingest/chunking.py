@@ -41,7 +41,7 @@ def chunk_document(doc: Document, settings: Settings, fits: Callable[[str], bool
                 text=text,
                 start=start,
                 end=end,
-                section=_section_at(sections, start, text),
+                section=_section_at(sections, start),
                 n_tokens=len(encoding.encode(text, disallowed_special=())),
             )
         )
@@ -171,7 +171,7 @@ def _sections(text: str) -> list[tuple[int, str]]:
     return [(a, text[a:b]) for a, b in paragraphs(text) if is_heading(text[a:b])]
 
 
-def _section_at(sections: list[tuple[int, str]], start: int, chunk_text: str) -> str | None:
+def _section_at(sections: list[tuple[int, str]], start: int) -> str | None:
     """The heading in force at `start` (a chunk opening with a heading belongs to it)."""
     current = None
     for offset, heading in sections:

@@ -59,7 +59,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "leaving care": ("care leavers",),
     "grade": ("judgement", "overall effectiveness"),
     "leadership": ("leaders", "impact of leaders"),
-    "youth offending": ("youth justice",),
     "homeless": ("homelessness",),
     "rated": ("judged", "judgement"),
 }
