@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-import numpy as np
 
 from index.index import Filters, Index
 from qa.glossary import expansions
@@ -77,7 +76,7 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
     dense_by_id = dict(dense)
     missing = [r for r, _ in top if r not in dense_by_id]
     if missing:  # keyword-only hits still get a cosine, for answers and abstention
-        vecs = np.stack([index.vectors.index.reconstruct(int(r)) for r in missing])
+        vecs = index.vectors.vectors(missing)
         dense_by_id.update(zip(missing, (vecs @ qvec).tolist()))
     keyword_by_id = dict(keyword)
     docs = {}

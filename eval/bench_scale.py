@@ -1,0 +1,488 @@
+"""python -m eval.bench_scale: how vector search scales to a national index, on synthetic embeddings.
+
+For each corpus size N it builds exact flat search (the baseline), HNSW (M=32) and IVF (Flat and
+SQ8, nlist = 4*sqrt(N)) indexes over N synthetic 384-dim unit vectors, and `index.vectors.VectorStore`
+itself (added 20,000 at a time, as ingest does), and measures: build time; size (faiss.write_index
+bytes, RSS growth); single-thread search latency p50/p95 for k=10 and recall@10 against exact search,
+over a sweep of efSearch / nprobe; the same for filtered search with allow-lists of --filters of the
+ids (council/year filters), both through the index's own IDSelectorBatch and by gathering the allowed
+vectors and scoring them exactly ("subset"); and the time to remove 100 ids (HNSW: as tombstones).
+Figures are medians over --runs runs, each on a fresh corpus. The table picks, per index, the
+fastest setting reaching recall@10 >= 0.95.
+
+The corpus is meant to look like sentence embeddings rather than uniform noise: a few thousand
+Gaussian clusters of Zipf-like sizes in a random 256-dim subspace with a decaying spectrum, a
+shared mean direction (anisotropy) and a little isotropic noise, normalised - fitted to a real
+index of MiniLM vectors of Ofsted letters (see make_corpus). Queries are existing vectors plus
+noise (cosine ~0.75 to their nearest neighbour, like a question to its best passage).
+
+    python -m eval.bench_scale --sizes 100000 --runs 3 --json bench_100k.json
+    python -m eval.bench_scale --sizes 1000000 --runs 1 --hnsw-efc 80 --json bench_1m.json
+    python -m eval.bench_scale --table-from bench_100k.json bench_1m.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+DIM = 384
+K = 10
+HNSW_EF_SEARCH = (16, 32, 64, 128, 256)
+IVF_NPROBE = (4, 8, 16, 32, 64, 128, 256)
+FILTER_FRACTIONS = (0.01, 0.10)
+RECALL_TARGET = 0.95
+REMOVE_COUNT = 100
+
+
+# --- synthetic embeddings ------------------------------------------------------------------------
+
+
+def make_corpus(n: int, dim: int = DIM, clusters: int | None = None, rank: int = 256, seed: int = 0,
+                batch: int = 100_000) -> np.ndarray:
+    """`n` clustered, anisotropic unit vectors (float32), built in batches to bound memory.
+
+    The constants were fitted to a real index of 13,745 MiniLM chunk vectors of Ofsted letters
+    (mean pairwise cosine 0.36 +- 0.13, nearest-neighbour cosine median 0.82, 10th-neighbour 0.75,
+    top 10 / 64 principal components 36% / 75% of the variance, norm of the mean vector 0.60);
+    at n=13,745 this gives 0.36 +- 0.11, 0.82, 0.76, 39% / 74%, 0.60.
+    """
+    rng = np.random.default_rng(seed)
+    clusters = clusters or max(8, min(4000, n // 25))
+    basis, _ = np.linalg.qr(rng.standard_normal((dim, rank)))  # a random rank-`rank` subspace
+    spectrum = (1.0 + np.arange(rank)) ** -0.45  # decaying variance along the subspace's axes
+    spectrum /= np.linalg.norm(spectrum)
+    mean = rng.standard_normal(dim)
+    mean *= 0.95 / np.linalg.norm(mean)  # every embedding leans one way, as real ones do
+    centres = (rng.standard_normal((clusters, rank)) * spectrum) @ basis.T
+    spread = rng.uniform(0.5, 1.0, clusters)  # some topics are tight, some loose
+    weights = 1.0 / (1.0 + np.arange(clusters)) ** 0.7  # Zipf-like topic sizes
+    weights /= weights.sum()
+    out = np.empty((n, dim), dtype=np.float32)
+    for start in range(0, n, batch):
+        m = min(batch, n - start)
+        which = rng.choice(clusters, size=m, p=weights)
+        local = (rng.standard_normal((m, rank)) * spectrum * spread[which, None]) @ basis.T
+        noise = rng.standard_normal((m, dim)) * (0.3 / math.sqrt(dim))
+        x = mean + centres[which] + local + noise
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        out[start:start + m] = x
+    return out
+
+
+def make_queries(corpus: np.ndarray, count: int, noise: float = 0.9, seed: int = 1) -> np.ndarray:
+    """`count` unit queries, each an existing vector plus noise (relative to its norm), normalised."""
+    rng = np.random.default_rng(seed)
+    base = corpus[rng.choice(len(corpus), size=count, replace=False)].astype(np.float64)
+    q = base + rng.standard_normal(base.shape) * (noise / math.sqrt(corpus.shape[1]))
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    return np.ascontiguousarray(q, dtype=np.float32)
+
+
+def exact_top(corpus: np.ndarray, queries: np.ndarray, k: int = K, rows: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the exact top `k` by inner product, over all rows or over `rows` only."""
+    sub = corpus if rows is None else corpus[rows]
+    found = np.empty((len(queries), k), dtype=np.int64)
+    for s in range(0, len(queries), 64):
+        scores = queries[s:s + 64] @ sub.T
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        found[s:s + 64] = top if rows is None else rows[top]
+    return found
+
+
+def recall(found: np.ndarray, truth: np.ndarray) -> float:
+    """Mean fraction of the true top-k found (both as arrays of ids, -1 = nothing)."""
+    hits = sum(len(set(f[f >= 0].tolist()) & set(t.tolist())) for f, t in zip(found, truth))
+    return hits / truth.size
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+
+def rss_bytes() -> int:
+    """Resident memory now, after handing freed heap back to the OS (else one index reuses another's pages)."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def timed_searches(search, queries: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Run `search(q)` once per query on one thread (faiss and numpy's BLAS); (ids, p50 ms, p95 ms)."""
+    import faiss
+    from threadpoolctl import threadpool_limits
+
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    found = np.full((len(queries), K), -1, dtype=np.int64)
+    times = []
+    try:
+        with threadpool_limits(1):
+            search(queries[:1])  # warm-up
+            for i in range(len(queries)):
+                t = time.perf_counter()
+                ids = search(queries[i:i + 1])
+                times.append(time.perf_counter() - t)
+                found[i, :len(ids)] = ids[:K]
+    finally:
+        faiss.omp_set_num_threads(threads)
+    ms = np.array(times) * 1000
+    return found, float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+
+def index_bytes(index) -> tuple[int, float, float]:
+    """(size on disk, write seconds, read seconds) with faiss.write_index/read_index."""
+    import faiss
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bench.faiss")
+        t = time.perf_counter()
+        faiss.write_index(index, path)
+        written = time.perf_counter() - t
+        size = os.path.getsize(path)
+        t = time.perf_counter()
+        again = faiss.read_index(path)
+        read = time.perf_counter() - t
+        del again
+    return size, written, read
+
+
+# --- the index types -----------------------------------------------------------------------------
+
+
+def nlist_for(n: int) -> int:
+    return max(16, round(4 * math.sqrt(n)))
+
+
+def build(kind: str, corpus: np.ndarray, ids: np.ndarray, params: dict):
+    """Build one index (wrapped so its labels are the ids); returns (index, knob name, inner index)."""
+    import faiss
+
+    d = corpus.shape[1]
+    if kind == "store":
+        from index.vectors import VectorStore
+
+        store = VectorStore(d)
+        step = params.get("batch", 20_000)
+        for start in range(0, len(corpus), step):  # as ingest adds: batch by batch
+            store.add(ids[start:start + step], corpus[start:start + step])
+        return store, None, store
+    if kind == "flat":
+        inner = faiss.IndexFlatIP(d)
+        index = faiss.IndexIDMap2(inner)
+        index.add_with_ids(corpus, ids)
+        return index, None, inner
+    if kind == "hnsw":
+        inner = faiss.IndexHNSWFlat(d, params["M"], faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = params["efC"]
+        index = faiss.IndexIDMap2(inner)
+        index.add_with_ids(corpus, ids)
+        return index, "efSearch", inner
+    if kind in ("ivf", "ivfsq8"):
+        nlist = params["nlist"]
+        quantizer = faiss.IndexFlatIP(d)
+        if kind == "ivf":
+            index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
+        else:
+            index = faiss.IndexIVFScalarQuantizer(quantizer, d, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                                  faiss.METRIC_INNER_PRODUCT)
+        index.own_fields = True
+        quantizer.this.disown()
+        rng = np.random.default_rng(0)
+        sample = min(len(corpus), params.get("train_per_list", 40) * nlist)
+        index.cp.seed = 1234
+        index.train(corpus[np.sort(rng.choice(len(corpus), sample, replace=False))])
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+        for s in range(0, len(corpus), 200_000):
+            index.add_with_ids(corpus[s:s + 200_000], ids[s:s + 200_000])
+        return index, "nprobe", index
+    raise ValueError(kind)
+
+
+def search_fn(kind: str, index, knob: int | None, allowed: np.ndarray | None = None):
+    """A callable q -> ids using the index's own (optionally filtered) search."""
+    import faiss
+
+    if kind == "store":
+        listed = allowed.tolist() if allowed is not None else None  # the app passes a list from SQLite
+
+        def ask(q):
+            return np.array([i for i, _ in index.search(q[0], K, listed)], dtype=np.int64)
+
+        return ask
+
+    def run(q):
+        sel = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+        if kind == "flat":
+            params = faiss.SearchParameters(sel=sel) if sel is not None else None
+        elif kind == "hnsw":
+            params = faiss.SearchParametersHNSW(sel=sel, efSearch=knob) if sel is not None else \
+                faiss.SearchParametersHNSW(efSearch=knob)
+        else:
+            params = faiss.SearchParametersIVF(sel=sel, nprobe=knob) if sel is not None else \
+                faiss.SearchParametersIVF(nprobe=knob)
+        return index.search(q, K, params=params)[1][0]
+
+    return run
+
+
+def subset_fn(index, allowed: np.ndarray):
+    """Filtered search by gathering the allowed vectors (reconstruct_batch) and scoring them exactly."""
+
+    def run(q):
+        vecs = index.reconstruct_batch(allowed)
+        scores = vecs @ q[0]
+        top = np.argpartition(-scores, min(K, len(scores)) - 1)[:K]
+        return allowed[top[np.argsort(-scores[top])]]
+
+    return run
+
+
+def configurations(n: int, hnsw_efc: list[int], kinds: list[str]) -> list[tuple[str, str, dict]]:
+    configs = []
+    if "flat" in kinds:
+        configs.append(("flat", "Flat", {}))
+    if "hnsw" in kinds:
+        for efc in hnsw_efc:
+            configs.append(("hnsw", f"HNSW32,efC{efc}", {"M": 32, "efC": efc}))
+    nlist = nlist_for(n)
+    if "ivf" in kinds:
+        configs.append(("ivf", f"IVF{nlist},Flat", {"nlist": nlist}))
+    if "ivfsq8" in kinds:
+        configs.append(("ivfsq8", f"IVF{nlist},SQ8", {"nlist": nlist}))
+    if "store" in kinds:
+        configs.append(("store", "VectorStore", {}))
+    return configs
+
+
+def bench_one(kind: str, params: dict, corpus, ids, queries, truth, filters, knobs_for, log) -> dict:
+    """Build, size and search one index over one corpus, then time removing REMOVE_COUNT ids."""
+    import faiss
+
+    gc.collect()
+    rss0 = rss_bytes()
+    t = time.perf_counter()
+    index, knob_name, _ = build(kind, corpus, ids, params)
+    build_s = time.perf_counter() - t
+    gc.collect()
+    rss_growth = rss_bytes() - rss0
+    faiss_index = index.index if kind == "store" else index
+    size, write_s, read_s = index_bytes(faiss_index)
+    log(f"    built in {build_s:.1f}s, {size / 2**20:.0f} MiB" + (f" ({index.kind})" if kind == "store" else ""))
+    row: dict = {"build_s": build_s, "bytes": size, "rss_growth": rss_growth, "write_s": write_s, "read_s": read_s,
+                 "sweep": {}, "filtered": {}}
+    knobs = knobs_for(kind) if knob_name else [None]
+    for knob in knobs:
+        found, p50, p95 = timed_searches(search_fn(kind, index, knob), queries)
+        row["sweep"][str(knob)] = {"p50_ms": p50, "p95_ms": p95, "recall": recall(found, truth["all"])}
+        log(f"    {knob_name or 'exact'}={knob}: p50 {p50:.2f} ms, p95 {p95:.2f} ms, recall {row['sweep'][str(knob)]['recall']:.3f}")
+    for frac, (allowed_ids, ftruth) in filters.items():
+        got = {}
+        for knob in (knobs_filtered(kind, knobs) if knob_name else [None]):
+            found, p50, p95 = timed_searches(search_fn(kind, index, knob, allowed_ids), queries)
+            got[f"native:{knob}"] = {"p50_ms": p50, "p95_ms": p95, "recall": recall(found, ftruth)}
+            log(f"    filter {frac:.0%} native {knob_name or 'exact'}={knob}: p50 {p50:.2f} ms, "
+                f"recall {got[f'native:{knob}']['recall']:.3f}")
+        if kind != "store":
+            found, p50, p95 = timed_searches(subset_fn(index, allowed_ids), queries)
+            got["subset"] = {"p50_ms": p50, "p95_ms": p95, "recall": recall(found, ftruth)}
+            log(f"    filter {frac:.0%} subset: p50 {p50:.2f} ms, recall {got['subset']['recall']:.3f}")
+        row["filtered"][str(frac)] = got
+    row["remove_ms"] = time_removal(kind, index, ids)
+    log(f"    remove {REMOVE_COUNT} ids: {row['remove_ms']:.1f} ms")
+    del index, faiss_index
+    gc.collect()
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    return row
+
+
+def time_removal(kind: str, index, ids: np.ndarray) -> float:
+    """Milliseconds to remove REMOVE_COUNT ids (about two letters' chunks), as a re-ingest does.
+
+    HNSW cannot delete, so it is timed the way the store does it: relabelling them as tombstones.
+    """
+    import faiss
+
+    from index.vectors import tombstone
+
+    gone = np.random.default_rng(99).choice(ids, REMOVE_COUNT, replace=False)
+    t = time.perf_counter()
+    if kind == "store":
+        index.remove(gone.tolist())
+    elif kind == "hnsw":
+        tombstone(index, gone)
+    elif kind == "flat":
+        index.remove_ids(gone)
+    else:
+        index.remove_ids(faiss.IDSelectorArray(gone))
+    return (time.perf_counter() - t) * 1000
+
+
+def knobs_filtered(kind: str, knobs: list[int]) -> list[int]:
+    """Search settings tried under a filter: a filter keeps only some of what each probe visits."""
+    if kind == "hnsw":
+        return [64, 256, 1024]
+    return [32, 128, 512]
+
+
+# --- summarising ---------------------------------------------------------------------------------
+
+
+def median_dict(runs: list[dict]) -> dict:
+    """Median, key by key, of nested dicts of numbers."""
+    out = {}
+    for key, value in runs[0].items():
+        if isinstance(value, dict):
+            out[key] = median_dict([r[key] for r in runs if key in r])
+        else:
+            out[key] = statistics.median(r[key] for r in runs)
+    return out
+
+
+def pick(options: dict[str, dict]) -> tuple[str, dict]:
+    """The fastest option reaching the recall target, else the one with the best recall."""
+    good = [(v["p50_ms"], k) for k, v in options.items() if v["recall"] >= RECALL_TARGET]
+    if good:
+        key = min(good)[1]
+    else:
+        key = max(options, key=lambda k: options[k]["recall"])
+    return key, options[key]
+
+
+def markdown(results: list[dict]) -> str:
+    fractions = sorted({float(f) for r in results for f in r["median"]["filtered"]})
+    lines = [
+        "| N | index | runs | build s | file MiB | RSS Δ MiB | knob | p50 ms | p95 ms | recall@10 | "
+        + "".join(f"{f:.0%} filter: how | p50 ms | recall | " for f in fractions) + f"remove {REMOVE_COUNT} ms |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---:|" + "---|---:|---:|" * len(fractions) + "---:|",
+    ]
+    for r in results:
+        m = r["median"]
+        key, best = pick(m["sweep"])
+        knob = {"flat": "exact", "store": "own choice"}.get(r["kind"], f"{r['knob']}={key}")
+        cells = [f"{r['n']:,}", r["label"], str(r["runs"]), f"{m['build_s']:.1f}", f"{m['bytes'] / 2**20:.0f}",
+                 f"{m['rss_growth'] / 2**20:.0f}", knob, f"{best['p50_ms']:.2f}", f"{best['p95_ms']:.2f}",
+                 f"{best['recall']:.3f}"]
+        for frac in fractions:
+            if str(frac) not in m["filtered"]:
+                cells += ["", "", ""]
+                continue
+            how, fb = pick(m["filtered"][str(frac)])
+            how = how.replace("native:None", "store" if r["kind"] == "store" else "selector")
+            how = how.replace("native:", f"selector, {r['knob'] or ''}=")
+            cells += [how, f"{fb['p50_ms']:.2f}", f"{fb['recall']:.3f}"]
+        cells.append(f"{m['remove_ms']:.1f}" if "remove_ms" in m else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Sweeps (median p50 ms / recall@10 per setting):", ""]
+    for r in results:
+        parts = [f"{k}: {v['p50_ms']:.2f}/{v['recall']:.3f}" for k, v in r["median"]["sweep"].items()]
+        lines.append(f"- {r['n']:,} {r['label']}" + (f" ({r['knob']}) — " + "; ".join(parts) if r["knob"] else ""))
+        for frac in fractions:
+            if str(frac) not in r["median"]["filtered"]:
+                continue
+            plain = "store" if r["kind"] == "store" else "selector"
+            parts = [f"{k.replace('native:None', plain)}: {v['p50_ms']:.2f}/{v['recall']:.3f}"
+                     for k, v in r["median"]["filtered"][str(frac)].items()]
+            lines.append(f"  - filter {frac:.0%} — " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.bench_scale", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3, help="runs per size (median reported)")
+    parser.add_argument("--runs-large", type=int, default=None,
+                        help="runs for sizes above 300,000 (default: --runs)")
+    parser.add_argument("--kinds", nargs="+", default=["flat", "hnsw", "ivf", "ivfsq8", "store"],
+                        choices=["flat", "hnsw", "ivf", "ivfsq8", "store"],
+                        help="index types; `store` is index.vectors.VectorStore itself, built by adding 20,000 at a time")
+    parser.add_argument("--hnsw-efc", type=int, nargs="+", default=[80, 200], help="HNSW efConstruction values")
+    parser.add_argument("--hnsw-efc-large", type=int, nargs="+", default=None,
+                        help="efConstruction values for sizes above 300,000 (default: --hnsw-efc)")
+    parser.add_argument("--filters", type=float, nargs="+", default=list(FILTER_FRACTIONS),
+                        help="allow-list sizes to test, as fractions of the ids")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="threads for building")
+    parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
+    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--table-from", type=Path, nargs="+", metavar="JSON",
+                        help="print one table from earlier --json files instead of measuring")
+    args = parser.parse_args(argv)
+    if args.table_from:
+        results = [r for f in args.table_from for r in json.loads(f.read_text())["results"]]
+        print(markdown(sorted(results, key=lambda r: r["n"])))
+        return 0
+
+    import faiss
+
+    def log(msg: str) -> None:
+        if not args.quiet:
+            print(msg, file=sys.stderr, flush=True)
+
+    def knobs_for(kind: str) -> list[int]:
+        return list(HNSW_EF_SEARCH) if kind == "hnsw" else list(IVF_NPROBE)
+
+    results = []
+    started = time.perf_counter()
+    for n in args.sizes:
+        large = n > 300_000
+        runs = args.runs_large if (large and args.runs_large) else args.runs
+        efc = args.hnsw_efc_large if (large and args.hnsw_efc_large) else args.hnsw_efc
+        configs = configurations(n, efc, args.kinds)
+        per_config: dict[str, list[dict]] = {label: [] for _, label, _ in configs}
+        for run in range(runs):
+            faiss.omp_set_num_threads(args.threads)
+            t = time.perf_counter()
+            corpus = make_corpus(n, seed=run)
+            queries = make_queries(corpus, args.queries, seed=1000 + run)
+            ids = np.sort(np.random.default_rng(run).choice(int(n * 1.25), n, replace=False)).astype(np.int64) + 1
+            truth = {"all": ids[exact_top(corpus, queries)]}
+            filters = {}
+            for frac in args.filters:
+                rows = np.sort(np.random.default_rng(run + 7).choice(n, int(n * frac), replace=False))
+                filters[frac] = (ids[rows], ids[exact_top(corpus, queries, rows=rows)])
+            log(f"N={n:,} run {run + 1}/{runs}: corpus and exact answers in {time.perf_counter() - t:.1f}s")
+            for kind, label, params in configs:
+                log(f"  {label}")
+                per_config[label].append(bench_one(kind, params, corpus, ids, queries, truth, filters, knobs_for, log))
+            del corpus
+            gc.collect()
+        for kind, label, params in configs:
+            knob = {"flat": None, "store": None, "hnsw": "efSearch"}.get(kind, "nprobe")
+            results.append({"n": n, "kind": kind, "label": label, "params": params, "knob": knob, "runs": runs,
+                            "median": median_dict(per_config[label]), "each_run": per_config[label]})
+        write_json(args, results, started)  # after each size, so a long run keeps what it finished
+    table = markdown(results)
+    print(table)
+    log(f"total {time.perf_counter() - started:.0f}s")
+    write_json(args, results, started)
+    return 0
+
+
+def write_json(args, results: list[dict], started: float) -> None:
+    import faiss
+
+    if args.json:
+        meta = {"dim": DIM, "k": K, "queries": args.queries, "threads_build": args.threads, "threads_search": 1,
+                "faiss": faiss.__version__, "seconds": time.perf_counter() - started, "argv": sys.argv[1:]}
+        args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
