@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from difflib import SequenceMatcher
 
 
@@ -72,7 +71,3 @@ def percentile(values: list[float], q: float) -> float:
     pos = (len(ordered) - 1) * q / 100
     lo, hi = math.floor(pos), math.ceil(pos)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
-
-
-def quote_tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())

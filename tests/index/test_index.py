@@ -1,6 +1,5 @@
 """The index on disk: settings recorded and enforced, re-ingest skipped, changes replaced, duplicates found."""
 
-import json
 import shutil
 from dataclasses import replace
 

@@ -35,7 +35,7 @@ def test_offsets_point_at_the_chunk_text(chunked):
 
 
 def test_chunks_respect_the_token_bound_and_the_model_never_truncates(chunked, embedder):
-    for doc, chunks in chunked.values():
+    for _, chunks in chunked.values():
         for c in chunks:
             assert c.n_tokens <= SETTINGS.chunk_max_tokens
             # the model's own tokenizer, with its [CLS] and [SEP]
