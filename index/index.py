@@ -65,6 +65,7 @@ class Index:
         self.vectors = vectors
         self._embedder = None
         self._vectors_mtime = self._mtime()
+        self._documents: tuple[int, list[Document]] | None = None  # (database version, documents)
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -202,6 +203,7 @@ class Index:
 
     @contextmanager
     def _transaction(self):
+        self._documents = None
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -234,7 +236,12 @@ class Index:
     # --- reading -----------------------------------------------------------------------------
 
     def documents(self) -> list[Document]:
-        return store.select_documents(self.conn)
+        """Every document; claim checks read them all many times, so they are kept until the database changes."""
+        # data_version moves when another connection commits; our own writes clear the cache.
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._documents is None or self._documents[0] != version:
+            self._documents = (version, store.select_documents(self.conn))
+        return self._documents[1]
 
     def document(self, doc_id: str) -> Document | None:
         found = store.select_documents(self.conn, "WHERE doc_id = ?", (doc_id,))
