@@ -15,7 +15,13 @@ FIGURES = ("recall@5", "recall@10", "mrr@10", "ndcg@10", "abstention", "false_ab
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        from eval.bench import main as bench
+
+        return bench(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__,
+                                     epilog="`python -m eval bench --help`: the speed benchmark.")
     parser.add_argument("docs", nargs="+", type=Path, help="the documents (files or folders) the sets run against")
     parser.add_argument("--questions", type=Path, action="append", default=[], help="question JSON-lines file(s)")
     parser.add_argument("--claims", type=Path, help="claim JSON-lines file")
@@ -51,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             from eval.baseline import Baseline
 
             started = time.perf_counter()
-            baseline = Baseline(files, index.embedder)
+            from index.embedder import load_embedder
+
+            # The plain pipeline embeds with the packaged fp32 weights, as LangChain would.
+            baseline = Baseline(files, load_embedder(index.settings.embedding_model, "torch"))
             report["baseline_build_seconds"] = time.perf_counter() - started
         for path in args.questions:
             questions = load_jsonl(path)

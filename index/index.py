@@ -6,7 +6,7 @@ import fcntl
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -82,8 +82,13 @@ class Index:
         recorded = store.read_settings(conn)
         wanted = {**settings.shaping(), "schema_version": store.SCHEMA_VERSION}
         if not recorded:
-            store.write_settings(conn, wanted)
+            store.write_settings(conn, {**wanted, "embedding_runtime": settings.embedding_runtime})
         else:
+            # Vectors are only comparable with vectors made the same way: the index's runtime wins
+            # (indexes from before the setting existed were made with the fp32 weights).
+            settings = replace(settings, embedding_runtime=recorded.get("embedding_runtime", "torch"))
+            if recorded.get("schema_version") in store.READABLE_SCHEMAS:
+                wanted["schema_version"] = recorded["schema_version"]
             differences = {k: (recorded.get(k), v) for k, v in wanted.items() if recorded.get(k) != v}
             if differences:
                 conn.close()
@@ -112,7 +117,7 @@ class Index:
         if self._embedder is None:
             from index.embedder import load_embedder
 
-            self._embedder = load_embedder(self.settings.embedding_model)
+            self._embedder = load_embedder(self.settings.embedding_model, self.settings.embedding_runtime)
             if self.vectors is None:
                 self.vectors = VectorStore(self._embedder.dim)
                 store.write_settings(self.conn, {"dim": self._embedder.dim})
@@ -142,9 +147,11 @@ class Index:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
-    def write(self, batch: list[tuple[Document, list[Chunk], np.ndarray]], abbreviations: dict[str, list[tuple[str, str]]],
-              pipeline: str = "") -> None:
+    def write(self, batch: list[tuple], abbreviations: dict[str, list[tuple[str, str]]], pipeline: str = "") -> None:
         """Store documents with their chunks and vectors, replacing any earlier version of each.
+
+        Each item is (document, chunks, chunk vectors) or (document, chunks, chunk vectors, sentences),
+        where sentences[i] is (spans, vectors) for the sentences of chunk i.
 
         The rows go in one SQLite transaction; the vector file is then replaced atomically.
         A crash between the two leaves rows without vectors, which `repair()` re-embeds.
@@ -153,11 +160,14 @@ class Index:
         old_ids: list[int] = []
         new: list[tuple[list[int], np.ndarray]] = []
         with self._transaction():
-            for doc, chunks, vecs in batch:
+            for doc, chunks, vecs, *sentences in batch:
                 old_ids += [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
                 self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
                 store.insert_document(self.conn, doc, pipeline)
-                new.append((store.insert_chunks(self.conn, chunks), vecs))
+                rowids = store.insert_chunks(self.conn, chunks)
+                if sentences and sentences[0] is not None:
+                    store.insert_sentence_vectors(self.conn, rowids, sentences[0])
+                new.append((rowids, vecs))
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO abbreviations(abbr, expansion, doc_id) VALUES (?, ?, ?)",
                     [(a, e, doc.doc_id) for a, e in abbreviations.get(doc.doc_id, [])],
@@ -261,6 +271,10 @@ class Index:
         """(file hash, ingest version) a document was stored with, or None."""
         row = self.conn.execute("SELECT sha256, pipeline FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return (row[0], row[1]) if row else None
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, dict]:
+        """chunk_id -> {(start, end): vector} of its sentences, for chunks stored with them."""
+        return store.select_sentence_vectors(self.conn, chunk_ids, self.embedder.dim)
 
     def chunks(self, rowids: list[int]) -> dict[int, Chunk]:
         return store.select_chunks(self.conn, rowids)

@@ -6,9 +6,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+
 from ingest.models import Chunk, Document, Judgement, Metadata
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+READABLE_SCHEMAS = (2, 3)  # version 2 lacks sentence vectors; answers then embed sentences when asked
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,6 +56,11 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, section)
     VALUES ('delete', old.id, old.text, coalesce(old.section, ''));
 END;
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    chunk INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    spans TEXT NOT NULL,         -- JSON [[start, end], ...] of each sentence, in the chunk's text
+    vectors BLOB NOT NULL        -- float16, one row of `dim` values per span
+);
 CREATE TABLE IF NOT EXISTS abbreviations (
     abbr TEXT NOT NULL,
     expansion TEXT NOT NULL,
@@ -114,6 +122,30 @@ def insert_chunks(conn: sqlite3.Connection, chunks: list[Chunk]) -> list[int]:
         )
         ids.append(cur.lastrowid)
     return ids
+
+
+def insert_sentence_vectors(conn: sqlite3.Connection, rowids: list[int], sentences: list) -> None:
+    """Store each chunk's sentence spans and their vectors (as float16) under the chunk's row id."""
+    conn.executemany(
+        "INSERT INTO sentence_vectors(chunk, spans, vectors) VALUES (?, ?, ?)",
+        [(r, json.dumps([list(span) for span in spans]), np.asarray(vectors, dtype=np.float16).tobytes())
+         for r, (spans, vectors) in zip(rowids, sentences)],
+    )
+
+
+def select_sentence_vectors(conn: sqlite3.Connection, chunk_ids: list[str], dim: int) -> dict[str, dict]:
+    """chunk_id -> {(start, end): float32 unit vector} for the chunks that have them."""
+    found: dict[str, dict] = {}
+    for i in range(0, len(chunk_ids), 900):
+        part = chunk_ids[i:i + 900]
+        rows = conn.execute(
+            "SELECT c.chunk_id, s.spans, s.vectors FROM sentence_vectors s JOIN chunks c ON c.id = s.chunk "
+            f"WHERE c.chunk_id IN ({', '.join('?' * len(part))})", part,
+        )
+        for chunk_id, spans, blob in rows:
+            matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+            found[chunk_id] = {tuple(span): matrix[n] for n, span in enumerate(json.loads(spans))}
+    return found
 
 
 def row_to_document(row: tuple) -> Document:

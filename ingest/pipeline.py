@@ -17,10 +17,11 @@ from ingest.judgements import find_judgements
 from ingest.metadata import find_metadata
 from ingest.models import Document
 from ingest.readers import SUPPORTED, file_sha256, read_file
+from ingest.sentences import split_sentences
 
 WRITE_BATCH = 16  # documents per index write: a crash loses at most this much work
 # Raised whenever cleaning, metadata or chunking changes what a file becomes, so re-ingest redoes it.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 @dataclass
@@ -94,12 +95,12 @@ def ingest(
     settings = index.settings
     files = collect_files(paths, report)
     bar = _progress_bar(len(files)) if progress and len(files) > 1 else None
-    pending: list[tuple[Document, list, object]] = []
+    pending: list[tuple[Document, list]] = []
     abbreviations: dict[str, list[tuple[str, str]]] = {}
 
     def flush() -> None:
         if pending:
-            index.write(pending, abbreviations, PIPELINE_VERSION)
+            index.write(embed(index.embedder, pending, settings.embed_batch_size), abbreviations, PIPELINE_VERSION)
             pending.clear()
 
     with index.writing():
@@ -114,7 +115,6 @@ def ingest(
                     continue
                 doc = prepare(path, sha, settings.max_file_bytes)
                 chunks = chunk_document(doc, settings, fits=index.embedder.fits)
-                vectors = index.embedder.embed([c.text for c in chunks], settings.embed_batch_size)
             except (IngestError, OSError) as e:
                 report.failed.append((str(path), _reason(e, path)))
                 continue
@@ -125,7 +125,7 @@ def ingest(
                 if bar:
                     bar.update(1)
             abbreviations[doc.doc_id] = [(a, e.lower()) for a, e in find_abbreviations(doc.text)]
-            pending.append((doc, chunks, vectors))
+            pending.append((doc, chunks))
             report.ingested.append(str(path))
             report.chunks += len(chunks)
             if len(pending) >= WRITE_BATCH:
@@ -137,6 +137,23 @@ def ingest(
         bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def embed(embedder, documents: list[tuple[Document, list]], batch_size: int) -> list[tuple]:
+    """(document, chunks, chunk vectors, sentence spans and vectors) for documents and their chunks.
+
+    The chunks of all the documents are embedded together, so batches group texts of like length.
+    """
+    chunks = [c for _, doc_chunks in documents for c in doc_chunks]
+    spans = [split_sentences(c.text) for c in chunks]
+    vectors, sentence_vectors = embedder.embed_with_spans([c.text for c in chunks], spans, batch_size)
+    out, at = [], 0
+    for doc, doc_chunks in documents:
+        n = len(doc_chunks)
+        sentences = [(spans[i], sentence_vectors[i]) for i in range(at, at + n)]
+        out.append((doc, doc_chunks, vectors[at:at + n], sentences))
+        at += n
+    return out
 
 
 def _mark_duplicates(index) -> None:

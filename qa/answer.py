@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+import numpy as np
+
 from ingest.sentences import split_sentences
 from qa.answer_types import asks_name, asks_quantity, has_figure, has_name, mentions, quoted_phrases
 from qa.models import Answer, Citation, Hit
@@ -58,9 +60,11 @@ class ExtractiveAnswerer(Answerer):
 
     name = "extractive"
 
-    def __init__(self, embedder, thresholds: Thresholds = Thresholds()):
+    def __init__(self, embedder, thresholds: Thresholds = Thresholds(), sentence_vectors=None):
+        """`sentence_vectors(chunk_ids)` gives vectors stored at ingest; sentences without one are embedded."""
         self.embedder = embedder
         self.thresholds = thresholds
+        self.sentence_vectors = sentence_vectors
 
     def answer(self, query: Query, hits: list[Hit]) -> Answer:
         t = self.thresholds
@@ -116,11 +120,25 @@ class ExtractiveAnswerer(Answerer):
         keep = [i for i, (hit, *_) in enumerate(spans) if hit.rank <= 3 or coverage[i] > 0]
         keep = sorted(keep, key=lambda i: (-coverage[i], spans[i][0].rank))[: self.thresholds.max_embedded]
         qvec = self.embedder.embed_query(query.dense_text)
-        sims = self.embedder.embed([spans[i][3] for i in keep]) @ qvec
+        sims = self._vectors([spans[i] for i in keep]) @ qvec
         return [
             Candidate(spans[i][0], spans[i][1], spans[i][2], spans[i][3], float(sim), coverage[i])
             for i, sim in zip(keep, sims)
         ]
+
+
+    def _vectors(self, spans: list[tuple]) -> np.ndarray:
+        """A vector per (hit, start, end, sentence): stored at ingest where possible, else embedded now."""
+        stored = self.sentence_vectors(sorted({h.chunk.chunk_id for h, *_ in spans})) if self.sentence_vectors else {}
+        rows: list[np.ndarray | None] = []
+        for hit, start, end, _ in spans:
+            key = (start - hit.chunk.start, end - hit.chunk.start)
+            rows.append(stored.get(hit.chunk.chunk_id, {}).get(key))
+        todo = [n for n, r in enumerate(rows) if r is None]
+        if todo:
+            for n, vector in zip(todo, self.embedder.embed([spans[n][3] for n in todo])):
+                rows[n] = vector
+        return np.stack(rows) if rows else np.zeros((0, self.embedder.dim), dtype=np.float32)
 
 
 def select(candidates: list[Candidate], t: Thresholds) -> list[Candidate]:

@@ -177,7 +177,7 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
                 spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence))
     if not spans:
         return []
-    embedder = qa.index.embedder
+    embedder = precise_embedder(qa)
     sims = embedder.embed([s for *_, s in spans]) @ embedder.embed_query(query.text)
     groups, weights = list(query.groups), list(query.weights)
     ranked = []
@@ -187,6 +187,14 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
         ranked.append((float(sim), covered(groups, weights, sentence), ev))
     ranked.sort(key=lambda r: -_closeness(r[0], r[1]))
     return ranked
+
+
+def precise_embedder(qa):
+    """The fp32 model: verdicts turn on fine margins near CLOSE and SILENT, and both the claim and the
+    sentences are embedded here and now, so they need not share the index's (int8) runtime."""
+    from index.embedder import load_embedder
+
+    return load_embedder(qa.index.settings.embedding_model, "torch")
 
 
 def _closeness(similarity: float, coverage: float) -> float:
@@ -201,7 +209,8 @@ def _quoted_sentences(qa, query, quotes: list[dict]) -> list[tuple[float, float,
             continue
         doc = qa.index.document(q["doc"])
         start = doc.text.find(q["sentence"])
-        sim = float(qa.index.embedder.embed([q["sentence"]])[0] @ qa.index.embedder.embed_query(query.text))
+        embedder = precise_embedder(qa)
+        sim = float(embedder.embed([q["sentence"]])[0] @ embedder.embed_query(query.text))
         ev = Evidence(doc.doc_id, doc.meta.title, doc.meta.date, q["sentence"], start, start + len(q["sentence"]),
                       doc.meta.source_kind, sim)
         rows.append((sim, covered(list(query.groups), list(query.weights), q["sentence"]), ev))

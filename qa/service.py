@@ -15,7 +15,7 @@ class QA:
 
     def __init__(self, index: Index, answerer: Answerer | None = None, fusion: str = "rrf"):
         self.index = index
-        self.answerer = answerer or ExtractiveAnswerer(index.embedder)
+        self.answerer = answerer or ExtractiveAnswerer(index.embedder, sentence_vectors=index.sentence_vectors)
         self.fusion = fusion
 
     def search(self, text: str, k: int = PASSAGES, filters: Filters | None = None,

@@ -3,6 +3,7 @@
 import shutil
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from index.errors import IndexLocked, IndexMissing, SettingsMismatch
@@ -78,3 +79,41 @@ def test_filters_select_by_council_type_and_year(bundled_index):
             f"SELECT DISTINCT doc_id FROM chunks WHERE id IN ({','.join(map(str, rows))})")}
         assert docs == {"001_48f99557a5b80f02"}
         assert index.allowed_rows(Filters(local_authorities=("Kent",))) == []
+
+
+# --- sentence vectors and the runtime an index keeps --------------------------------------------------
+
+
+def test_every_chunk_keeps_its_sentence_vectors(bundled_index):
+    import json
+    import sqlite3
+
+    from ingest.sentences import split_sentences
+
+    db = sqlite3.connect(bundled_index / "index.sqlite")
+    rows = db.execute("SELECT c.text, s.spans, s.vectors FROM chunks c LEFT JOIN sentence_vectors s ON s.chunk = c.id").fetchall()
+    assert rows and all(spans is not None for _, spans, _ in rows)
+    for text, spans, blob in rows:
+        assert [tuple(s) for s in json.loads(spans)] == split_sentences(text)
+        norms = np.linalg.norm(np.frombuffer(blob, dtype=np.float16).reshape(-1, 384).astype(np.float32), axis=1)
+        assert np.all((np.abs(norms - 1) < 0.01) | (norms == 0))
+
+
+def test_sentence_vectors_go_with_their_document(tmp_path):
+    from ingest.pipeline import ingest
+
+    letter = sorted(LETTERS.glob("*.txt"))[0]
+    with Index.open(tmp_path / "ix", Settings(), create=True) as index:
+        ingest([letter], index)
+        ids = [c for (c,) in index.conn.execute("SELECT chunk_id FROM chunks")]
+        assert len(index.sentence_vectors(ids)) == len(ids)
+        index.remove_document(letter.stem)
+        assert index.conn.execute("SELECT count(*) FROM sentence_vectors").fetchone()[0] == 0
+
+
+def test_an_index_keeps_the_runtime_it_was_built_with(tmp_path):
+    with Index.open(tmp_path / "ix", Settings(embedding_runtime="torch"), create=True):
+        pass
+    with Index.open(tmp_path / "ix", Settings()) as index:
+        assert index.settings.embedding_runtime == "torch"
+        assert index.embedder.runtime == "torch"

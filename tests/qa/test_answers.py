@@ -77,3 +77,31 @@ def test_cli_ask_prints_the_contract_shape(corpus_index):
     assert len(result["passages"]) >= 10 and result["passages"][0]["rank"] == 1
     assert any("the domestic abuse worker has left the role" in c["quote"] for c in result["citations"])
     assert {"n", "doc", "title", "date", "quote"} <= set(result["citations"][0])
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.texts = inner, 0
+        self.dim = inner.dim
+
+    def embed(self, texts, *args, **kwargs):
+        self.texts += len(texts)
+        return self.inner.embed(texts, *args, **kwargs)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def test_answers_use_the_sentence_vectors_stored_at_ingest(bundled_qa):
+    from qa.answer import ExtractiveAnswerer
+
+    question = "What did inspectors say about the caseloads of personal advisers?"
+    counting = CountingEmbedder(bundled_qa.index.embedder)
+    stored = ExtractiveAnswerer(counting, sentence_vectors=bundled_qa.index.sentence_vectors)
+    query, hits = bundled_qa.search(question)
+    answer = stored.answer(query, hits)
+    assert not answer.abstained and counting.texts == 0
+    fresh = ExtractiveAnswerer(counting).answer(query, hits)  # without them, every candidate is embedded
+    assert counting.texts > 0 and not fresh.abstained
