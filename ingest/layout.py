@@ -26,7 +26,7 @@ _FOOTNOTE = re.compile(r"^(\d{1,2})\s+\S")
 STRONG_GLYPHS = frozenset("◼●•▪■◾◆○◦►▶➢✓✔\u25cf\uf06e\uf0a7\uf0b7\uf0d8\uf076\uf0fc")
 WEAK_GLYPHS = frozenset("-–―−‐*\u0336")
 
-# The Ofsted letterhead, whose parts pypdf and copy-paste put on lines in any grouping.
+# The Ofsted letterhead, whose parts PDF text extraction and copy-paste put on lines in any grouping.
 _LETTERHEAD_STRONG = (
     r"Piccadilly Gate", r"Store St(?:reet|\.)?", r"M1 2WD", r"(?:T:?\s?)?0300 123 1231",
     r"(?:Textphone:?\s?)?0161 618 8524", r"(?:E:?\s?)?enquiries@ofsted\.gov\.uk", r"(?:W:?\s?)?www\.gov\.uk/ofsted",

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ingest.errors import ReadError
+from ingest.pdf import read_pdf_pages
 
 SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -54,7 +55,8 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawText:
         raise ReadError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
     data = path.read_bytes()
     if suffix == ".pdf":
-        raw = _read_pdf(path, data)
+        pages = read_pdf_pages(path, data)
+        raw = RawText("\n\f\n".join(pages), "pdf", len(pages))
     elif suffix == ".docx":
         raw = _read_docx(path, data)
     elif suffix in (".html", ".htm"):
@@ -90,30 +92,6 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
-
-
-def _read_pdf(path: Path, data: bytes) -> RawText:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    raise ReadError(path, "PDF is password-protected")
-            except ReadError:
-                raise
-            except Exception as e:
-                raise ReadError(path, f"PDF is password-protected ({e})") from e
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except ReadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as e:
-        raise ReadError(path, f"not a readable PDF: {e}") from e
-    except Exception as e:  # pypdf raises a wide range of errors on damaged files
-        raise ReadError(path, f"not a readable PDF: {type(e).__name__}: {e}") from e
-    return RawText("\n\f\n".join(pages), "pdf", len(pages))
 
 
 def _read_docx(path: Path, data: bytes) -> RawText:

@@ -28,7 +28,7 @@ ALL = sorted(p.name for p in LETTERS.iterdir() if p.suffix in (".txt", ".pdf"))
 
 @lru_cache(maxsize=None)
 def _read(name: str):
-    return read_file(LETTERS / name)  # pypdf is slow: read each bundled file once
+    return read_file(LETTERS / name)  # read each bundled file once
 
 
 def raw(name: str) -> str:
