@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fusion", default="rrf", help="rrf | weighted | dense | keyword")
     parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain pipeline")
     parser.add_argument("--manifest", type=Path, help="manifest.csv of known metadata to score `qa docs` against")
+    parser.add_argument("--runtime", choices=["onnx-int8", "torch"], default="onnx-int8",
+                        help="how a new index embeds (an existing index keeps its own)")
     parser.add_argument("--json", action="store_true", help="also print the whole report as one JSON line")
     parser.add_argument("--save", type=Path, help="write report.json and report.md into this folder")
     args = parser.parse_args(argv)
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = args.index or Path(tempfile.mkdtemp(prefix="ofsted-eval-"))
     report: dict = {"docs": [str(d) for d in args.docs], "index": str(folder)}
-    with Index.open(folder, Settings(), create=True) as index:
+    with Index.open(folder, Settings(embedding_runtime=args.runtime), create=True) as index:
         ingested = ingest(args.docs, index, progress=True)
         report["ingest"] = {"summary": ingested.summary(), "failed": ingested.failed}
         if args.manifest:

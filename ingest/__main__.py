@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     parser.add_argument("--index", default=None, help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--runtime", choices=["onnx-int8", "torch"], default="onnx-int8",
+                        help="how a new index runs the embedding model: int8 ONNX (default, faster) or the fp32 "
+                        "weights; an existing index keeps the one it was built with")
     args = parser.parse_args(argv)
 
     from index.index import Index
@@ -27,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = args.index or default_index_dir()
     try:
-        with Index.open(folder, Settings(), create=True) as index:
+        with Index.open(folder, Settings(embedding_runtime=args.runtime), create=True) as index:
             report = ingest(args.paths, index, progress=not args.quiet)
     except IndexError_ as e:
         print(f"error: {e}", file=sys.stderr)
