@@ -74,19 +74,29 @@ def main(argv: list[str] | None = None) -> int:
 # --- processes -------------------------------------------------------------------------------------
 
 
+# Linux carries a process's peak memory across exec, so a child started straight from this
+# (large) process would report this process's peak as its own: a small Python starts it instead.
+_STARTER = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run_process(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak resident MiB, stdout) of one child process; raises if it fails."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
-        child = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(child.pid, 0)
+        code = subprocess.call([sys.executable, "-c", _STARTER, peak.name, *cmd], stdout=out, stderr=err,
+                               cwd=ROOT, env={**os.environ, **(env or {})})
         seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        if child.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd[:4])} … failed ({child.returncode}): {err.read().decode()[-2000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+        if code != 0:
+            raise RuntimeError(f"{' '.join(cmd[:4])} … failed ({code}): {err.read().decode()[-2000:]}")
+        return seconds, int(peak.read() or 0) / 1024, out.read().decode()
 
 
 def ensure_index(folder: Path, paths: list[Path]) -> None:
