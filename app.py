@@ -235,6 +235,8 @@ def main() -> None:
     except (IndexError_, sqlite3.DatabaseError) as e:
         st.error(f"The index in {v.md_escape(folder)} cannot be opened: {v.md_escape(str(e))}")
         return
+    if qa is not None and qa.index.consistency is not None and not qa.index.consistency.ok:
+        st.sidebar.warning(v.md_escape(qa.index.consistency.describe(folder)))
     filters = sidebar_filters(folder) if qa is not None else None
     if page == "Add letters":
         add_page(folder, qa)

@@ -54,17 +54,27 @@ class Consistency:
     def ok(self) -> bool:
         return not self.missing_vectors and not self.orphan_vectors
 
+    def describe(self, folder: Path | str) -> str:
+        """One line for people: what is wrong and what mends it."""
+        if self.ok:
+            return f"index at {folder}: {self.chunks} passages, each with its vector"
+        return (f"index at {folder}: {len(self.missing_vectors)} passages have no vector and "
+                f"{len(self.orphan_vectors)} vectors have no passage; answers use what is consistent. "
+                f"`python -m ingest PATH --index {folder}` repairs it.")
+
 
 class Index:
     """Documents, chunks and their vectors in one folder; search by vector or keyword."""
 
-    def __init__(self, folder: Path, conn: sqlite3.Connection, settings: Settings, vectors: VectorStore):
+    def __init__(self, folder: Path, conn: sqlite3.Connection, settings: Settings, vectors: VectorStore | None,
+                 vectors_file: str = VECTORS_NAME):
         self.folder = folder
         self.conn = conn
         self.settings = settings
         self.vectors = vectors
+        self.vectors_file = vectors_file  # the vector file the database names as current
+        self.consistency: Consistency | None = None  # what the check on opening found
         self._embedder = None
-        self._vectors_mtime = self._mtime()
         self._documents: tuple[int, list[Document]] | None = None  # (database version, documents)
 
     # --- opening -----------------------------------------------------------------------------
@@ -98,8 +108,10 @@ class Index:
                     "Use the settings it was built with, or build a new index in another folder."
                 )
         dim = recorded.get("dim")
-        vectors = VectorStore.load(folder / VECTORS_NAME, dim) if dim else None
-        index = cls(folder, conn, settings, vectors)
+        name = recorded.get("vectors_file", VECTORS_NAME)
+        vectors = VectorStore.load(folder / name, dim) if dim else None
+        index = cls(folder, conn, settings, vectors, name)
+        index.consistency = index.check() if vectors is not None else None
         return index
 
     def close(self) -> None:
@@ -153,13 +165,12 @@ class Index:
         Each item is (document, chunks, chunk vectors) or (document, chunks, chunk vectors, sentences),
         where sentences[i] is (spans, vectors) for the sentences of chunk i.
 
-        The rows go in one SQLite transaction; the vector file is then replaced atomically.
-        A crash between the two leaves rows without vectors, which `repair()` re-embeds.
+        Rows and vectors change together: see `_vectors_transaction`.
         """
         self.embedder  # noqa: B018 - makes sure the vector store exists
         old_ids: list[int] = []
         new: list[tuple[list[int], np.ndarray]] = []
-        with self._transaction():
+        with self._vectors_transaction():
             for doc, chunks, vecs, *sentences in batch:
                 old_ids += [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
                 self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
@@ -172,10 +183,9 @@ class Index:
                     "INSERT OR IGNORE INTO abbreviations(abbr, expansion, doc_id) VALUES (?, ?, ?)",
                     [(a, e, doc.doc_id) for a, e in abbreviations.get(doc.doc_id, [])],
                 )
-        self.vectors.remove(old_ids)
-        for ids, vecs in new:
-            self.vectors.add(ids, vecs)
-        self._save_vectors()
+            self.vectors.remove(old_ids)
+            for ids, vecs in new:
+                self.vectors.add(ids, vecs)
 
     def set_duplicate(self, doc_id: str, duplicate_of: str | None) -> None:
         with self._transaction():
@@ -183,12 +193,12 @@ class Index:
 
     def remove_document(self, doc_id: str) -> None:
         ids = [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
-        with self._transaction():
+        if self.vectors is None:
+            self.embedder  # noqa: B018 - makes sure the vector store exists
+        with self._vectors_transaction():
             self.conn.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of = ?", (doc_id,))
             self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-        if self.vectors is not None:
             self.vectors.remove(ids)
-            self._save_vectors()
 
     def check(self) -> Consistency:
         """Compare the vectors with the chunk rows."""
@@ -197,18 +207,23 @@ class Index:
         return Consistency(len(rows), len(stored), tuple(sorted(rows - stored)), tuple(sorted(stored - rows)))
 
     def repair(self) -> Consistency:
-        """Re-embed chunks that lost their vectors and drop vectors whose chunks are gone."""
+        """Re-embed chunks that lost their vectors and drop vectors whose chunks are gone.
+
+        Writes keep the two in step; this mends an index damaged from outside (a vector file
+        deleted or restored from another day) or made by an older version.
+        """
         found = self.check()
         if found.ok:
             return found
         self.embedder  # noqa: B018
-        self.vectors.remove(list(found.orphan_vectors))
-        missing = list(found.missing_vectors)
-        chunks = store.select_chunks(self.conn, missing)
-        for i in range(0, len(missing), 256):
-            part = missing[i:i + 256]
-            self.vectors.add(part, self.embedder.embed([chunks[r].text for r in part], self.settings.embed_batch_size))
-        self._save_vectors()
+        with self._vectors_transaction():
+            self.vectors.remove(list(found.orphan_vectors))
+            missing = list(found.missing_vectors)
+            chunks = store.select_chunks(self.conn, missing)
+            for i in range(0, len(missing), 256):
+                part = missing[i:i + 256]
+                self.vectors.add(part, self.embedder.embed([chunks[r].text for r in part], self.settings.embed_batch_size))
+        self.consistency = self.check()
         return found
 
     @contextmanager
@@ -222,26 +237,49 @@ class Index:
             raise
         self.conn.execute("COMMIT")
 
-    def _save_vectors(self) -> None:
-        self.vectors.save(self.folder / VECTORS_NAME)
-        self._vectors_mtime = self._mtime()
+    @contextmanager
+    def _vectors_transaction(self):
+        """Change rows and vectors as one: a crash at any moment leaves both as they were, or both new.
 
-    def _mtime(self) -> float:
+        The vectors go to a new file (written under a temporary name, then renamed) and the database
+        names it as current in the same transaction as the rows; the commit is the switch. Until
+        then every reader, and every process after a crash, uses the old file with the old rows.
+        """
+        previous = self.vectors_file
+        generation = int(store.read_settings(self.conn).get("vectors_generation", 0)) + 1
+        name = f"vectors-{generation:06d}.faiss"
         try:
-            return (self.folder / VECTORS_NAME).stat().st_mtime
-        except OSError:
-            return 0.0
+            with self._transaction():
+                yield
+                self.vectors.save(self.folder / name)
+                store.write_settings(self.conn, {"vectors_file": name, "vectors_generation": generation})
+        except BaseException:
+            (self.folder / name).unlink(missing_ok=True)
+            self.vectors = VectorStore.load(self.folder / previous, self.vectors.dim)  # the committed state
+            raise
+        self.vectors_file = name
+        self._remove_stale_vector_files()
+
+    def _remove_stale_vector_files(self) -> None:
+        """Vector files no longer current (left by earlier writes or a crash); the write lock is held."""
+        for path in [*self.folder.glob("vectors*.faiss"), *self.folder.glob("vectors*.faiss.tmp")]:
+            if path.name != self.vectors_file:
+                path.unlink(missing_ok=True)
 
     def refresh(self) -> bool:
-        """Reload the vectors if another process replaced them; True when it did."""
-        mtime = self._mtime()
-        if mtime == self._vectors_mtime:
+        """Load the vectors another process committed since; True when it did."""
+        recorded = store.read_settings(self.conn)
+        name = recorded.get("vectors_file", VECTORS_NAME)
+        if name == self.vectors_file or not recorded.get("dim"):
             return False
-        dim = store.read_settings(self.conn).get("dim")
-        if dim:
-            self.vectors = VectorStore.load(self.folder / VECTORS_NAME, dim)
-        self._vectors_mtime = mtime
-        return True
+        for _ in range(3):  # the writer may replace it again between our read and our load
+            try:
+                self.vectors = VectorStore.load(self.folder / name, recorded["dim"], missing_ok=False)
+                self.vectors_file = name
+                return True
+            except FileNotFoundError:
+                name = store.read_settings(self.conn).get("vectors_file", VECTORS_NAME)
+        return False
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -71,11 +71,14 @@ class VectorStore:
     # --- persistence -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path, dim: int, threshold: int = APPROX_THRESHOLD) -> VectorStore:
+    def load(cls, path: Path, dim: int, threshold: int = APPROX_THRESHOLD, missing_ok: bool = True) -> VectorStore:
+        """The store saved at `path`; an empty one if there is no file and `missing_ok`."""
         import faiss
 
         path = Path(path)
         if not path.exists():
+            if not missing_ok:
+                raise FileNotFoundError(path)
             return cls(dim, threshold=threshold)
         try:
             index = faiss.read_index(str(path))

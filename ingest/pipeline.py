@@ -19,7 +19,6 @@ from ingest.models import Document
 from ingest.readers import SUPPORTED, file_sha256, read_file
 from ingest.sentences import split_sentences
 
-WRITE_BATCH = 16  # documents per index write: a crash loses at most this much work
 # Raised whenever cleaning, metadata or chunking changes what a file becomes, so re-ingest redoes it.
 PIPELINE_VERSION = "3"
 
@@ -128,7 +127,7 @@ def ingest(
             pending.append((doc, chunks))
             report.ingested.append(str(path))
             report.chunks += len(chunks)
-            if len(pending) >= WRITE_BATCH:
+            if len(pending) >= settings.write_batch_documents:
                 flush()
         flush()
         if report.ingested:

@@ -30,6 +30,9 @@ class Settings:
     chunk_overlap_sentences: int = _field(0, "Sentences repeated at the start of a chunk split from a long paragraph.")
     max_file_bytes: int = _field(50 * 1024 * 1024, "Files larger than this are refused at ingest.")
     embed_batch_size: int = _field(32, "Chunks embedded per batch.")
+    write_batch_documents: int = _field(
+        16, "Documents stored per index write: a crash loses at most this much work; smaller writes more often.",
+    )
 
     # Fields that change what is stored: a stored index refuses a mismatch in any of them.
     SHAPING = ("embedding_model", "tokenizer", "chunk_max_tokens", "chunk_min_tokens", "chunk_overlap_sentences")

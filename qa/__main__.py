@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except IndexError_ as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if index.consistency is not None and not index.consistency.ok:
+        print(f"warning: {index.consistency.describe(index.folder)}", file=sys.stderr)
     with index:
         if args.command == "docs":
             return _docs(index, args)

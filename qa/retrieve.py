@@ -76,8 +76,7 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
     dense_by_id = dict(dense)
     missing = [r for r, _ in top if r not in dense_by_id]
     if missing:  # keyword-only hits still get a cosine, for answers and abstention
-        vecs = index.vectors.vectors(missing)
-        dense_by_id.update(zip(missing, (vecs @ qvec).tolist()))
+        dense_by_id.update(_cosines(index, missing, qvec))
     keyword_by_id = dict(keyword)
     docs = {}
     hits = []
@@ -89,6 +88,20 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
         hits.append(Hit(rank=rank, score=score, chunk=chunk, doc=doc,
                         dense=dense_by_id.get(rowid), keyword=keyword_by_id.get(rowid)))
     return hits
+
+
+def _cosines(index: Index, rowids: list[int], qvec) -> dict[int, float]:
+    """Cosine to the question of each stored vector among `rowids` (an index reported damaged may lack some)."""
+    try:
+        return dict(zip(rowids, (index.vectors.vectors(rowids) @ qvec).tolist()))
+    except KeyError:
+        found = {}
+        for r in rowids:
+            try:
+                found[r] = float(index.vectors.vector(r) @ qvec)
+            except KeyError:
+                pass
+        return found
 
 
 def spans_time(question: str) -> bool:
