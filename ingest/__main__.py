@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runtime", choices=["onnx-int8", "torch"], default="onnx-int8",
                         help="how a new index runs the embedding model: int8 ONNX (default, faster) or the fp32 "
                         "weights; an existing index keeps the one it was built with")
+    parser.add_argument("--max-file-mb", type=float, default=Settings.max_file_bytes / 1e6, metavar="MB",
+                        help="files larger than this are refused (default %(default).0f)")
     parser.add_argument("--batch", type=int, default=Settings.write_batch_documents, metavar="N",
                         help="documents stored per index write (default %(default)s): a crash loses at most N")
     args = parser.parse_args(argv)
@@ -32,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = args.index or default_index_dir()
     try:
-        with Index.open(folder, Settings(embedding_runtime=args.runtime, write_batch_documents=max(1, args.batch)), create=True) as index:
+        with Index.open(folder, Settings(embedding_runtime=args.runtime, write_batch_documents=max(1, args.batch),
+                                  max_file_bytes=int(args.max_file_mb * 1e6)), create=True) as index:
             report = ingest(args.paths, index, progress=not args.quiet)
     except IndexError_ as e:
         print(f"error: {e}", file=sys.stderr)

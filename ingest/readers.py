@@ -17,7 +17,7 @@ from ingest.errors import ReadError
 from ingest.pdf import read_pdf_pages
 
 SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)

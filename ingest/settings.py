@@ -28,7 +28,7 @@ class Settings:
     chunk_max_tokens: int = _field(180, "Largest chunk, in tokenizer tokens; kept under the embedder's own limit.")
     chunk_min_tokens: int = _field(20, "Paragraphs shorter than this are joined to their neighbour in a chunk.")
     chunk_overlap_sentences: int = _field(0, "Sentences repeated at the start of a chunk split from a long paragraph.")
-    max_file_bytes: int = _field(50 * 1024 * 1024, "Files larger than this are refused at ingest.")
+    max_file_bytes: int = _field(50_000_000, "Files larger than this are refused at ingest.")
     embed_batch_size: int = _field(32, "Chunks embedded per batch.")
     write_batch_documents: int = _field(
         16, "Documents stored per index write: a crash loses at most this much work; smaller writes more often.",
