@@ -1,6 +1,6 @@
 """The app's cold start: from `streamlit run app.py` to a cited answer on the page, in a real browser.
 
-Needs Debian's chromium (/usr/bin/chromium) and the playwright package (requirements-bench.txt).
+Needs Debian's chromium (/usr/bin/chromium) and the playwright package (requirements-dev.txt).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def bench_app(index: Path, runs: int) -> dict:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        return {"note": "app cold start not measured: pip install -r requirements-bench.txt (playwright)"}
+        return {"note": "app cold start not measured: pip install -r requirements-dev.txt (playwright)"}
     each = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
