@@ -11,6 +11,12 @@ def _field(default, description: str):
     return field(default=default, metadata={"description": description})
 
 
+def _env_field(variable: str, default: str, description: str):
+    """A field whose default is read from environment variable `variable` when the settings are made."""
+    return field(default_factory=lambda: os.environ.get(variable, default),
+                 metadata={"description": f"{description} (environment: {variable})"})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings for ingest, index and answers. Every field says what it does."""
@@ -33,6 +39,19 @@ class Settings:
     write_batch_documents: int = _field(
         16, "Documents stored per index write: a crash loses at most this much work; smaller writes more often.",
     )
+
+    answerer: str = _env_field("OFSTED_QA_ANSWERER", "extractive",
+                               "'extractive' (the letters' own sentences) or 'generative' (a chat model writes, "
+                               "every sentence checked against its citation).")
+    llm_provider: str = _env_field("OFSTED_QA_LLM_PROVIDER", "openai",
+                                   "'openai' (any OpenAI-compatible endpoint) or 'ollama'.")
+    llm_base_url: str = _env_field("OFSTED_QA_LLM_BASE_URL", "",
+                                   "Endpoint, e.g. http://127.0.0.1:8080/v1 or Ollama's http://127.0.0.1:11434.")
+    llm_model: str = _env_field("OFSTED_QA_LLM_MODEL", "", "Model name the endpoint knows.")
+    llm_api_key: str = _env_field("OFSTED_QA_LLM_API_KEY", "", "API key (else OPENAI_API_KEY; local servers need none).")
+    llm_context_tokens: int = _field(1500, "Tokens of passages given to the model, best first, whole sentences.")
+    llm_unsupported: str = _env_field("OFSTED_QA_LLM_UNSUPPORTED", "drop",
+                                      "What happens to a written sentence its citation does not support: 'drop' or 'flag'.")
 
     # Fields that change what is stored: a stored index refuses a mismatch in any of them.
     SHAPING = ("embedding_model", "tokenizer", "chunk_max_tokens", "chunk_min_tokens", "chunk_overlap_sentences")

@@ -31,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
                            help="only official letters or press articles")
         return p
 
-    add("ask", "answer a question with cited sentences")
+    ask = add("ask", "answer a question with cited sentences")
+    ask.add_argument("--answerer", choices=["extractive", "generative"], default=None,
+                     help="extractive (default: the letters' sentences) or generative (a chat model writes, verified)")
+    ask.add_argument("--llm-provider", choices=["openai", "ollama"], help="OpenAI-compatible endpoint or Ollama")
+    ask.add_argument("--llm-base-url", help="e.g. http://127.0.0.1:8080/v1 (or $OFSTED_QA_LLM_BASE_URL)")
+    ask.add_argument("--llm-model", help="model name (or $OFSTED_QA_LLM_MODEL)")
+    ask.add_argument("--unsupported", choices=["drop", "flag"], help="drop unsupported written sentences, or flag them")
     add("search", "ranked passages for a query").add_argument("--k", type=int, default=10, help="passages to return")
     check = add("check", "check claims (one per --batch line) or the claims found in a text")
     check.add_argument("--doc", help="check the claims of an indexed article, by its id")
@@ -57,6 +63,14 @@ def main(argv: list[str] | None = None) -> int:
         from qa.service import QA
 
         qa = QA(index)
+        if args.command == "ask":
+            from qa.llm import ModelUnavailable
+
+            try:
+                qa.answerer = qa.make_answerer(_llm_settings(args))
+            except ModelUnavailable as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 2
         filters = _filters(args)
         for line in inputs:
             print(_run(qa, args, line, filters), flush=True)
@@ -91,6 +105,15 @@ def _inputs(args) -> list[str] | None:
         print("error: give the text as an argument or --batch FILE", file=sys.stderr)
         return None
     return [args.text]
+
+
+def _llm_settings(args) -> Settings:
+    """Settings with the answerer and model flags over the environment's."""
+    from dataclasses import replace
+
+    chosen = {"answerer": args.answerer, "llm_provider": args.llm_provider, "llm_base_url": args.llm_base_url,
+              "llm_model": args.llm_model, "llm_unsupported": args.unsupported}
+    return replace(Settings(), **{k: v for k, v in chosen.items() if v is not None})
 
 
 def _filters(args):

@@ -34,7 +34,16 @@ def answer_json(answer: Answer) -> dict:
             for c in answer.citations
         ],
         "passages": [hit_json(h) for h in answer.hits],
+        "answerer": answer.answerer,
+        "generation": _generation_json(answer.generated),
     }
+
+
+def _generation_json(g) -> dict | None:
+    if g is None:
+        return None
+    return {"sentences": g.sentences, "kept": g.kept, "unsupported": g.unsupported, "keys_removed": g.keys_removed,
+            "fell_back": g.fell_back, "model_text": g.raw}
 
 
 def search_json(query: str, hits: list[Hit]) -> dict:

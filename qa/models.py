@@ -45,6 +45,8 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     scope: str = ""  # what the question was understood to be limited to, in words
     reason: str = ""  # why it abstained, when it did
+    answerer: str = "extractive"  # which answerer wrote `text`
+    generated: object = None  # for a written answer, what verification made of the model's text
 
 
 @dataclass(frozen=True)

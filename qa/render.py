@@ -10,7 +10,7 @@ from qa.models import Answer, Hit, Verdict
 
 def answer_text(answer: Answer) -> str:
     lines = [answer.text]
-    if answer.abstained and answer.reason:
+    if answer.reason:
         lines.append(f"({answer.reason})")
     for c in answer.citations:
         where = ", ".join(x for x in (c.title, c.date, c.section) if x)

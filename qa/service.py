@@ -18,6 +18,20 @@ class QA:
         self.answerer = answerer or ExtractiveAnswerer(index.embedder, sentence_vectors=index.sentence_vectors)
         self.fusion = fusion
 
+    def make_answerer(self, settings) -> Answerer:
+        """The answerer `settings` choose: extractive, or generative with their chat model."""
+        if settings.answerer == "extractive":
+            return ExtractiveAnswerer(self.index.embedder, sentence_vectors=self.index.sentence_vectors)
+        if settings.answerer != "generative":
+            from qa.llm import ModelUnavailable
+
+            raise ModelUnavailable(f"unknown answerer {settings.answerer!r}; use 'extractive' or 'generative'")
+        from qa.generate import GenerationSettings, GenerativeAnswerer
+        from qa.llm import chat_model
+
+        return GenerativeAnswerer(chat_model(settings), self, GenerationSettings(
+            context_tokens=settings.llm_context_tokens, unsupported=settings.llm_unsupported))
+
     def search(self, text: str, k: int = PASSAGES, filters: Filters | None = None,
                councils_only: bool = False) -> tuple[Query, list[Hit]]:
         query = build_query(self.index, text, filters, councils_only=councils_only)
