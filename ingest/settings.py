@@ -50,6 +50,7 @@ class Settings:
     llm_model: str = _env_field("OFSTED_QA_LLM_MODEL", "", "Model name the endpoint knows.")
     llm_api_key: str = _env_field("OFSTED_QA_LLM_API_KEY", "", "API key (else OPENAI_API_KEY; local servers need none).")
     llm_context_tokens: int = _field(1500, "Tokens of passages given to the model, best first, whole sentences.")
+    llm_max_tokens: int = _field(300, "Longest answer the model may write, in its tokens.")
     llm_unsupported: str = _env_field("OFSTED_QA_LLM_UNSUPPORTED", "drop",
                                       "What happens to a written sentence its citation does not support: 'drop' or 'flag'.")
 

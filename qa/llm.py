@@ -20,7 +20,8 @@ def chat_model(settings: Settings):
             from langchain_ollama import ChatOllama
         except ImportError as e:
             raise ModelUnavailable("Ollama answers need: pip install -r requirements-llm.txt") from e
-        return ChatOllama(model=settings.llm_model, base_url=settings.llm_base_url or None, temperature=0)
+        return ChatOllama(model=settings.llm_model, base_url=settings.llm_base_url or None, temperature=0,
+                          num_predict=settings.llm_max_tokens)
     if settings.llm_provider != "openai":
         raise ModelUnavailable(f"unknown model provider {settings.llm_provider!r}; use 'openai' or 'ollama'")
     try:
@@ -28,5 +29,7 @@ def chat_model(settings: Settings):
     except ImportError as e:
         raise ModelUnavailable("OpenAI-compatible answers need: pip install -r requirements-llm.txt") from e
     key = settings.llm_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    # max_tokens also goes in the body as such: some OpenAI-compatible servers ignore max_completion_tokens.
     return ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url or None, api_key=key, temperature=0,
-                      max_tokens=400, timeout=120, max_retries=1)
+                      max_tokens=settings.llm_max_tokens, extra_body={"max_tokens": settings.llm_max_tokens},
+                      timeout=300, max_retries=1)
