@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= var/index
 PORT ?= 8501
 
-.PHONY: install index run test eval bench clean
+.PHONY: install index run test test-llm eval bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ test: install
 
 eval: install
 	$(BIN)/python -m eval data/letters --questions ../shared/eval/questions.jsonl --claims ../shared/eval/claims.jsonl
+
+$(BIN)/.llm-installed: $(BIN)/.installed requirements-llm.txt
+	$(BIN)/pip install --quiet -r requirements-llm.txt
+	touch $@
+
+test-llm: $(BIN)/.llm-installed
+	$(BIN)/python -m pytest -q -m llm
 
 $(BIN)/.bench-installed: $(BIN)/.installed requirements-bench.txt
 	$(BIN)/pip install --quiet -r requirements-bench.txt

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -88,13 +89,43 @@ def sidebar_filters(folder: str):
 # --- pages ------------------------------------------------------------------------------------------
 
 
+@st.cache_resource
+def open_writer(folder: str):
+    """The generative answerer the settings (environment) name, or None when no model is set."""
+    settings = Settings()
+    if not settings.llm_model:
+        return None
+    return open_qa(folder).make_answerer(replace(settings, answerer="generative"))
+
+
+def written_answer(qa, writer, question: str, filters):
+    """The model's draft streamed onto the page, then replaced by the verified answer."""
+    query, hits = qa.search(question, filters=filters)
+    fallback = writer.extractive.answer(query, hits)
+    if fallback.abstained:
+        return fallback
+    draft = st.empty()
+    with draft.container():
+        st.caption("The model's draft, not yet checked against its citations:")
+        raw = st.write_stream(writer.stream(query, hits))
+    draft.empty()
+    return writer.finish(query, hits, raw if isinstance(raw, str) else "".join(map(str, raw)), fallback)
+
+
 def ask_page(folder: str, qa, filters) -> None:
+    writer = open_writer(folder)
     with st.form("ask_form"):
         question = st.text_input("Question", key="question", placeholder="What did inspectors say about …?")
+        written = writer is not None and st.toggle(
+            "Written answer", key="written", help="A language model writes a short answer from the passages; "
+            "every sentence is checked against its citation before it is shown.")
         asked = st.form_submit_button("Ask", key="ask")
     if asked and question.strip():
         with st.spinner("Reading the letters…"):
-            answer = guarded(folder, qa.ask, question.strip(), filters)
+            if written:
+                answer = guarded(folder, written_answer, qa, writer, question.strip(), filters)
+            else:
+                answer = guarded(folder, qa.ask, question.strip(), filters)
         if answer is not None:
             st.session_state.answer = answer
             st.session_state.cited = v.cited_spans(answer)
@@ -115,6 +146,11 @@ def show_answer(answer) -> None:
                 st.html(v.hit_card(hit))
         return
     st.html(v.answer_html(answer.text))
+    if answer.answerer == "generative":
+        st.caption("Written by a language model from the passages; every sentence was checked against its "
+                   "citation." + (f" {v.md_escape(answer.reason)}." if answer.reason else ""))
+    elif answer.generated is not None:
+        st.caption(v.md_escape(answer.reason) + ".")
     st.subheader("Citations")
     st.html(v.citations_html(answer.citations))
     st.subheader("Evidence")

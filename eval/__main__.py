@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, help="manifest.csv of known metadata to score `qa docs` against")
     parser.add_argument("--runtime", choices=["onnx-int8", "torch"], default="onnx-int8",
                         help="how a new index embeds (an existing index keeps its own)")
+    parser.add_argument("--llm-model", help="also score written answers from this chat model, beside the extractive ones")
+    parser.add_argument("--llm-base-url", help="its OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    parser.add_argument("--llm-provider", default="openai", choices=["openai", "ollama"])
     parser.add_argument("--json", action="store_true", help="also print the whole report as one JSON line")
     parser.add_argument("--save", type=Path, help="write report.json and report.md into this folder")
     args = parser.parse_args(argv)
@@ -70,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             entry = {"ours": ours}
             if baseline:
                 entry["langchain"] = score_questions(questions, run_baseline(baseline, questions))
+            if args.llm_model:
+                entry["generative"] = _generative(qa, questions, args)
             report[path.name] = entry
         if args.claims:
             claims = load_jsonl(args.claims)
@@ -87,6 +92,26 @@ def main(argv: list[str] | None = None) -> int:
         (args.save / "report.json").write_text(json.dumps(report, indent=2, default=str))
         (args.save / "report.md").write_text(render(report))
     return 0
+
+
+def _generative(qa, questions: list[dict], args) -> dict:
+    """Written answers for every question, scored (support, citation precision, fallbacks, latency)."""
+    from dataclasses import replace as with_
+
+    from eval.generation import score_generation
+    from ingest.settings import Settings
+    from qa.service import QA
+
+    settings = with_(Settings(), answerer="generative", llm_model=args.llm_model, llm_provider=args.llm_provider,
+                     llm_base_url=args.llm_base_url or "")
+    writer = QA(qa.index, fusion=args.fusion)
+    writer.answerer = writer.make_answerer(settings)
+    results = []
+    for q in questions:
+        started = time.perf_counter()
+        answer = writer.ask(q["question"])
+        results.append((answer, time.perf_counter() - started))
+    return score_generation(writer, questions, results)
 
 
 def render(report: dict) -> str:
@@ -119,6 +144,16 @@ def render(report: dict) -> str:
                 s = entry[system][kind]
                 cells = ["-" if s[f] is None else f"{s[f]:.2f}" if f not in ("p50_ms", "p95_ms") else f"{s[f]:.0f}" for f in FIGURES]
                 lines.append(f"| {kind} | {system} | {s['n']} | " + " | ".join(cells) + " |")
+        if "generative" in entry:
+            g = entry["generative"]
+            share = "-" if g["supported_share"] is None else f"{g['supported_share']:.2f}"
+            precision = "-" if g["citations_holding_evidence"] is None else f"{g['citations_holding_evidence']:.2f}"
+            fallback = "-" if g["fallback_rate"] is None else f"{g['fallback_rate']:.2f}"
+            lines += ["", f"written answers: model asked {g['model_asked']} times; {g['sentences']} sentences, "
+                          f"{g['kept']} kept (supported share {share}), {g['dropped_or_flagged']} dropped; "
+                          f"citations holding the evidence {precision}; {g['keys_removed']} citation keys removed; "
+                          f"fallback rate {fallback}; shown but unsupported on re-check: {len(g['shown_unsupported'])}; "
+                          f"p50 {g['p50_ms']:.0f} ms, p95 {g['p95_ms']:.0f} ms", ""]
         misses = entry["ours"]["all"]["misses"]
         lines += ["", f"ours: recall@5 misses {misses}; abstained on {entry['ours']['all']['abstained_on']}", ""]
     return "\n".join(lines)
