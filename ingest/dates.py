@@ -161,7 +161,7 @@ def parse_span(text: str, default_year: int | None = None, before: str | None = 
     month = year = None
     for item in reversed(items):
         month = item[1] = item[1] or month
-        year = item[2] = item[2] or year
+        year = item[2] = year if item[2] is None else item[2]  # "0000" is a year written, if no real one
     if any(item[1] is None for item in items):
         return ()
     # A year carried back over a year end: "30 December to 3 January 2020".

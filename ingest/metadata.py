@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from datetime import date
 
 from ingest.authorities import find_authorities
 from ingest.dates import (
@@ -301,7 +302,7 @@ def _letter_dates(text: str) -> list[str]:
     lines = [line.strip() for line in top.splitlines()]
     dated = [parse_date(line) for line in lines if FULL_DATE.fullmatch(line)]
     if dated:
-        return [dated[-1]]
+        return [dated[-1]] if dated[-1] else []  # "31 February 2021" is no date
     for line in lines:
         typo = _YEAR_TYPO.fullmatch(line)
         if typo:
@@ -310,7 +311,8 @@ def _letter_dates(text: str) -> list[str]:
             return sorted(filter(None, (parse_date(f"{typo.group('day')} {typo.group('month')} {y}")
                                         for y in readings if y.startswith("20"))))
     found = FULL_DATE.search(top) if dear else None
-    return [parse_date(found.group(0))] if found else []
+    iso = parse_date(found.group(0)) if found else None
+    return [iso] if iso else []
 
 
 def _choose_letter_date(dates: list[str], visit_dates: tuple[str, ...]) -> str | None:
@@ -327,10 +329,18 @@ def _choose_letter_date(dates: list[str], visit_dates: tuple[str, ...]) -> str |
     after = [d for d in dates if d >= end]
     if after:
         return after[0]
-    bumped = f"{int(dates[-1][:4]) + 1}{dates[-1][4:]}"
-    if end <= bumped <= f"{int(end[:4]) + 1}{end[4:]}":
+    bumped = _next_year(dates[-1])  # None for 29 February
+    if bumped and end <= bumped <= f"{int(end[:4]) + 1}{end[4:]}":
         return bumped
     return dates[0] if len(dates) == 1 else None
+
+
+def _next_year(iso: str) -> str | None:
+    """The same day a year later, or None when there is none ('2020-02-29')."""
+    try:
+        return date.fromisoformat(iso).replace(year=int(iso[:4]) + 1).isoformat()
+    except ValueError:
+        return None
 
 
 def _press_date(flat: str) -> str | None:
