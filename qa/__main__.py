@@ -104,6 +104,9 @@ def _inputs(args) -> list[str] | None:
     if args.text is None:
         print("error: give the text as an argument or --batch FILE", file=sys.stderr)
         return None
+    if not args.text.strip():
+        print("error: the text is empty; give a question, query or claim", file=sys.stderr)
+        return None
     return [args.text]
 
 

@@ -69,6 +69,9 @@ class ExtractiveAnswerer(Answerer):
     def answer(self, query: Query, hits: list[Hit]) -> Answer:
         t = self.thresholds
         hits = list(hits)
+        if not tokens(query.text):  # '', '?!…—', emoji, a script the letters are not written in
+            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
+                          reason="the question has no words or numbers the letters could use")
         refusal = _out_of_scope(query, hits)
         if refusal:
             return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(), reason=refusal)

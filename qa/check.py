@@ -54,7 +54,8 @@ class Framing:
 def find_claims(text: str) -> list[str]:
     """Check-worthy sentences of an article: attributions to Ofsted, quotations, numbers, grades, dates.
 
-    The journalist's framing without any of these, and site furniture, are skipped.
+    The journalist's framing without any of these, questions and site furniture are skipped; a
+    sentence the text repeats is one claim.
     """
     claims = []
     lines = "\n\n".join(text.splitlines())  # an article's line breaks end its sentences and headings
@@ -62,10 +63,12 @@ def find_claims(text: str) -> list[str]:
         sentence = " ".join(lines[a:b].split())
         if len(tokens(sentence)) < 6 or _BOILERPLATE.search(sentence):
             continue
+        if _question(sentence):
+            continue
         if (_ATTRIBUTION.search(sentence) or quotations(sentence) or checks.numbers(sentence)
                 or checks.grade(sentence) or checks.dates(sentence)):
             claims.append(sentence)
-    return claims
+    return list(dict.fromkeys(claims))  # a sentence repeated is checked once
 
 
 def check_text(qa, text: str, single_claim: bool = False, exclude: tuple[str, ...] = ()) -> list[Verdict]:
@@ -83,6 +86,11 @@ def check_text(qa, text: str, single_claim: bool = False, exclude: tuple[str, ..
     return [judge(qa, claim, framing, exclude) for claim in claims]
 
 
+def _question(sentence: str) -> bool:
+    """True for a question without a quotation in it: 'Is every council outstanding?' asserts nothing."""
+    return sentence.rstrip().endswith("?") and not quotations(sentence)
+
+
 def check_document(qa, doc: Document) -> list[Verdict]:
     """Verdicts for every claim of an indexed article, never citing the article itself."""
     return check_text(qa, doc.text, exclude=(doc.doc_id,))
@@ -90,6 +98,9 @@ def check_document(qa, doc: Document) -> list[Verdict]:
 
 def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> Verdict:
     """Supported, contradicted or not found, with the evidence and a reason a person can check."""
+    if _question(claim):
+        return Verdict(claim, "not_found", "this is a question, not a claim: it asserts nothing to check",
+                       attribution=framing.describe() if framing else "")
     quotes = [examine(qa, q, exclude) for q in quotations(claim)]
     quote_status = overall_status(quotes)
     if grades.grade_claim(claim):

@@ -11,7 +11,7 @@ from qa.glossary import expansions
 from qa.models import Hit
 from qa.scope import Scope, parse_scope, without_scope_words
 from qa.terms import fts_expression, group_weights, term_groups
-from qa.text import content_terms
+from qa.text import content_terms, tokens
 
 RRF_K = 60  # the usual constant of reciprocal-rank fusion
 MAX_PER_DOC_OVER_TIME = 2  # questions about change need passages from several letters
@@ -61,7 +61,9 @@ def build_query(index: Index, question: str, filters: Filters | None = None, use
 
 
 def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: float = 0.5) -> list[Hit]:
-    """The `k` best passages for `query`, best first."""
+    """The `k` best passages for `query`, best first; none for a query without a word or number."""
+    if not tokens(query.text):  # '', '?!…—', emoji: nothing to look for, so nothing is found
+        return []
     index.refresh()
     filters, allowed = _within_reach(index, query.scope.filters)
     qvec = index.embedder.embed_query(query.dense_text)
