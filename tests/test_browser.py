@@ -151,7 +151,20 @@ def test_ask_cites_a_letter_and_opens_it(app_url, page, bundled_qa):
         elsewhere = next(line.strip() for line in letter.splitlines() if len(line.strip()) > 60
                          and line.strip() not in first.quote)
         expect(page.get_by_text(elsewhere).first).to_be_visible()  # the letter itself, not just the quote
-        page.get_by_text(first.quote).first.scroll_into_view_if_needed()
+        scroll_to(page.locator("mark", has_text=first.quote).first)  # for the screenshot
+
+
+def scroll_to(locator, attempts: int = 5) -> None:
+    """Scroll an element into view; Streamlit may redraw it in between, so look it up again then."""
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            locator.scroll_into_view_if_needed(timeout=10_000)
+            return
+        except Error:
+            if attempt == attempts - 1:
+                raise
 
 
 def test_an_uploaded_letter_is_found_by_search(app_url, page, tmp_path):
