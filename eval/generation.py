@@ -15,13 +15,11 @@ from ingest.sentences import split_sentences
 from qa import checks
 
 _KEY = re.compile(r"\[(\d{1,3})\]")
-_CHECKS = (checks.check_numbers, checks.check_dates, checks.check_ordinals, checks.check_grade, checks.check_names,
-           checks.check_quantifier, checks.check_polarity, checks.check_negation)
 
 
 def recheck(qa, answer) -> list[str]:
     """Shown sentences of a written answer that their cited letter sentences do not support."""
-    from qa.check import CLOSE, precise_embedder
+    from qa.check import CLOSE, closeness, precise_embedder
     from qa.generate import term_groups_for
     from qa.terms import covered
 
@@ -38,9 +36,10 @@ def recheck(qa, answer) -> list[str]:
             continue
         groups, weights = term_groups_for(qa.index, bare)
         sims = embedder.embed(cited) @ embedder.embed([bare])[0]
-        best = max(range(len(cited)), key=lambda i: 0.6 * sims[i] + 0.4 * covered(groups, weights, cited[i]))
-        score = 0.6 * float(sims[best]) + 0.4 * covered(groups, weights, cited[best])
-        if score < CLOSE or any(check(bare, cited[best]) for check in _CHECKS):
+        scores = [closeness(float(sims[i]), covered(groups, weights, cited[i])) for i in range(len(cited))]
+        best = max(range(len(cited)), key=scores.__getitem__)
+        score = scores[best]
+        if score < CLOSE or any(check(bare, cited[best]) for check in checks.ALL_CHECKS):
             failing.append(sentence)
     return failing
 

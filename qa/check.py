@@ -124,8 +124,8 @@ def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ..
     attribution, warning = _attribute(best, qa.index.document(best.doc_id).meta, framing)
     if warning:
         attribution = _framed_attribution(qa, framing)
-    closeness = _closeness(best_sim, best_cov)
-    close = closeness >= CLOSE
+    score = closeness(best_sim, best_cov)
+    close = score >= CLOSE
     only_press = best.source_kind != "official"
     source = " (only another press article says this)" if only_press else ""
 
@@ -136,14 +136,13 @@ def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ..
     if quote_status == "verbatim" and not close:
         return verdict("supported", f"the quoted words stand in {_where(best)}{source}", not warning)
     if not close:
-        if closeness < SILENT:
+        if score < SILENT:
             lacking = missing(list(query.groups), best.quote)
             reason = ("the letters never use: " + ", ".join(lacking)) if lacking else "no sentence in the letters says this"
             return verdict("not_found", reason, True)
         return verdict("not_found", f"the closest sentence only partly matches: “{best.quote}” — {_where(best)}{source}",
                        False)
-    for check in (checks.check_numbers, checks.check_dates, checks.check_ordinals, checks.check_grade,
-                  checks.check_names, checks.check_quantifier, checks.check_polarity, checks.check_negation):
+    for check in checks.ALL_CHECKS:
         conflict = check(claim, best.quote)
         if conflict and warning and check in _VISIT_FACTS:
             # another visit's letter differing on dates, names or counts says nothing of this visit
@@ -196,7 +195,7 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
         ev = Evidence(hit.doc.doc_id, hit.doc.meta.title, hit.doc.meta.date, sentence, a, b,
                       hit.doc.meta.source_kind, float(sim))
         ranked.append((float(sim), covered(groups, weights, sentence), ev))
-    ranked.sort(key=lambda r: -_closeness(r[0], r[1]))
+    ranked.sort(key=lambda r: -closeness(r[0], r[1]))
     return ranked
 
 
@@ -208,7 +207,8 @@ def precise_embedder(qa):
     return load_embedder(qa.index.settings.embedding_model, "torch")
 
 
-def _closeness(similarity: float, coverage: float) -> float:
+def closeness(similarity: float, coverage: float) -> float:
+    """How closely a letter sentence speaks to a claim: cosine and key-term coverage, weighed."""
     return 0.6 * similarity + 0.4 * coverage
 
 
@@ -225,14 +225,14 @@ def _quoted_sentences(qa, query, quotes: list[dict]) -> list[tuple[float, float,
         ev = Evidence(doc.doc_id, doc.meta.title, doc.meta.date, q["sentence"], start, start + len(q["sentence"]),
                       doc.meta.source_kind, sim)
         rows.append((sim, covered(list(query.groups), list(query.weights), q["sentence"]), ev))
-    return sorted(rows, key=lambda r: -_closeness(r[0], r[1]))
+    return sorted(rows, key=lambda r: -closeness(r[0], r[1]))
 
 
 def _preferred(qa, ranked, framing: Framing | None):
     """The sentence to judge by: among those nearly as close as the best, one from the visit the
     article frames, else an official one; press is support of last resort."""
-    top = _closeness(*ranked[0][:2])
-    near = [row for row in ranked if _closeness(*row[:2]) >= top - OFFICIAL_MARGIN]
+    top = closeness(*ranked[0][:2])
+    near = [row for row in ranked if closeness(*row[:2]) >= top - OFFICIAL_MARGIN]
     for wanted in (
         lambda e: e.source_kind == "official" and framing is not None
         and not _attribute(e, qa.index.document(e.doc_id).meta, framing)[1],

@@ -244,3 +244,8 @@ def closest_window(quote: str, sentence: str) -> tuple[float, str]:
 def _overlap(a: str, b: str) -> float:
     x, y = set(tokens(a)), set(tokens(b))
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
+# Every way a claim can differ from the sentence it is set against, in the order verdicts name them.
+ALL_CHECKS = (check_numbers, check_dates, check_ordinals, check_grade, check_names, check_quantifier,
+              check_polarity, check_negation)

@@ -18,16 +18,14 @@ from typing import Callable, Iterator
 from ingest.sentences import split_sentences
 from qa import checks
 from qa.answer import ABSTAIN_TEXT, Answerer, ExtractiveAnswerer
+from qa.check import CLOSE
 from qa.models import Answer, Citation, Hit
 from qa.retrieve import Query
 from qa.terms import covered, term_groups
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 CANNOT_ANSWER = "The passages do not answer this."
-CLOSE = 0.56  # the claim checker's threshold: at or above, a letter sentence speaks to the sentence
 _KEY = re.compile(r"\[(\d{1,3})\]")
-_CHECKS = (checks.check_numbers, checks.check_dates, checks.check_ordinals, checks.check_grade, checks.check_names,
-           checks.check_quantifier, checks.check_polarity, checks.check_negation)
 
 
 @dataclass(frozen=True)
@@ -130,12 +128,12 @@ class GenerativeAnswerer(Answerer):
                       answerer=self.name, generated=report)
 
     def _closeness(self, sentence: str, candidates: list[str]) -> list[float]:
-        from qa.check import precise_embedder
+        from qa.check import closeness, precise_embedder
 
         embedder = precise_embedder(self.qa)
         groups, weights = term_groups_for(self.qa.index, sentence)
         sims = embedder.embed(candidates) @ embedder.embed([sentence])[0]
-        return [0.6 * float(s) + 0.4 * covered(groups, weights, c) for s, c in zip(sims, candidates)]
+        return [closeness(float(s), covered(groups, weights, c)) for s, c in zip(sims, candidates)]
 
 
 def term_groups_for(index, text: str):
@@ -192,7 +190,7 @@ def _support(sentence: str, cited: list[Hit], closeness):
     if best_score < CLOSE:
         return None
     passage_text = " ".join(h.chunk.text for h in cited)
-    if any(check(sentence, best[3]) and check(sentence, passage_text) for check in _CHECKS):
+    if any(check(sentence, best[3]) and check(sentence, passage_text) for check in checks.ALL_CHECKS):
         return None  # a figure, date, name, grade, quantifier, direction or negation the letter does not bear out
     return best
 
