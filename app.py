@@ -100,16 +100,17 @@ def open_writer(folder: str):
 
 def written_answer(qa, writer, question: str, filters):
     """The model's draft streamed onto the page, then replaced by the verified answer."""
-    query, hits = qa.search(question, filters=filters)
-    fallback = writer.extractive.answer(query, hits)
-    if fallback.abstained:
-        return fallback
     draft = st.empty()
-    with draft.container():
-        st.caption("The model's draft, not yet checked against its citations:")
-        raw = st.write_stream(writer.stream(query, hits))
-    draft.empty()
-    return writer.finish(query, hits, raw if isinstance(raw, str) else "".join(map(str, raw)), fallback)
+
+    def show(chunks) -> str:
+        with draft.container():
+            st.caption("The model's draft, not yet checked against its citations:")
+            raw = st.write_stream(chunks)
+        draft.empty()
+        return raw if isinstance(raw, str) else "".join(map(str, raw))
+
+    query, hits = qa.search(question, filters=filters)
+    return writer.answer(query, hits, show=show)
 
 
 def ask_page(folder: str, qa, filters) -> None:

@@ -17,15 +17,16 @@ from typing import Callable, Iterator
 
 from ingest.sentences import split_sentences
 from qa import checks
-from qa.answer import ABSTAIN_TEXT, Answerer, ExtractiveAnswerer
+from ingest.tokens import count_tokens
+from qa.answer import Answerer, ExtractiveAnswerer
 from qa.check import CLOSE
 from qa.models import Answer, Citation, Hit
 from qa.retrieve import Query
-from qa.terms import covered, term_groups
+from qa.terms import covered
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 CANNOT_ANSWER = "The passages do not answer this."
-_KEY = re.compile(r"\[(\d{1,3})\]")
+CITATION_KEY = re.compile(r"\[(\d{1,3})\]")
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,14 @@ def load_prompt():
     ])
 
 
-def pack(hits: list[Hit], budget: int, count_tokens: Callable[[str], int]) -> list[tuple[int, Hit, str]]:
+def pack(hits: list[Hit], budget: int, tokens_of: Callable[[str], int]) -> list[tuple[int, Hit, str]]:
     """(n, hit, text) for the passages that fit `budget` tokens, best first, cut at whole sentences."""
     packed, used = [], 0
     for hit in hits:
         kept = []
         for a, b in split_sentences(hit.chunk.text):
             sentence = hit.chunk.text[a:b]
-            cost = count_tokens(sentence) + 1
+            cost = tokens_of(sentence) + 1
             if used + cost > budget:
                 break
             kept.append(sentence)
@@ -98,24 +99,25 @@ class GenerativeAnswerer(Answerer):
         self.prompt = load_prompt()
         self.extractive = ExtractiveAnswerer(qa.index.embedder, sentence_vectors=qa.index.sentence_vectors)
 
-    def answer(self, query: Query, hits: list[Hit]) -> Answer:
+    def answer(self, query: Query, hits: list[Hit], show: Callable[[Iterator[str]], str] | None = None) -> Answer:
+        """A verified written answer; `show` may consume the model's unverified text as it comes (the app
+        streams it as a draft) and must return it whole."""
         fallback = self.extractive.answer(query, hits)
         if fallback.abstained:  # weak evidence: no model may write an answer from it
             return fallback
-        return self.finish(query, hits, "".join(self.stream(query, hits)), fallback)
+        packed = pack(list(hits)[: self.settings.passages], self.settings.context_tokens, count_tokens)
+        chunks = self._stream(query, packed)
+        raw = show(chunks) if show else "".join(chunks)
+        return self._verified(query, hits, {n: hit for n, hit, _ in packed}, raw, fallback)
 
-    def stream(self, query: Query, hits: list[Hit]) -> Iterator[str]:
-        """The model's raw text as it comes: unverified, to show as a draft until `finish` checks it."""
-        self._packed = pack(list(hits)[: self.settings.passages], self.settings.context_tokens, _count_tokens)
-        messages = self.prompt.format_messages(question=query.text, passages=fence(self._packed),
-                                               cannot_answer=CANNOT_ANSWER)
+    def _stream(self, query: Query, packed: list[tuple[int, Hit, str]]) -> Iterator[str]:
+        messages = self.prompt.format_messages(question=query.text, passages=fence(packed), cannot_answer=CANNOT_ANSWER)
         for chunk in self.model.stream(messages):
             yield chunk.content if isinstance(chunk.content, str) else str(chunk.content)
 
-    def finish(self, query: Query, hits: list[Hit], raw: str, fallback: Answer) -> Answer:
-        """The verified answer from the model's whole text; `fallback` (extractive) if nothing survives."""
-        packed = {n: hit for n, hit, _ in self._packed}
-        shown, citations, report = verify(raw, packed, self._closeness, self.settings.unsupported)
+    def _verified(self, query: Query, hits: list[Hit], packed: dict[int, Hit], raw: str, fallback: Answer) -> Answer:
+        """The answer from the model's whole text; `fallback` (extractive) if no sentence survives."""
+        shown, citations, report = verify(raw, packed, lambda s, c: closeness_to(self.qa, s, c), self.settings.unsupported)
         report = replace(report, raw=raw, fell_back=not report.kept)
         if not report.kept:
             return replace(fallback, reason=_fallback_reason(report), generated=report)
@@ -127,20 +129,31 @@ class GenerativeAnswerer(Answerer):
         return Answer(query.text, shown, False, tuple(citations), tuple(hits), query.scope.describe(), reason=note,
                       answerer=self.name, generated=report)
 
-    def _closeness(self, sentence: str, candidates: list[str]) -> list[float]:
-        from qa.check import closeness, precise_embedder
 
-        embedder = precise_embedder(self.qa)
-        groups, weights = term_groups_for(self.qa.index, sentence)
-        sims = embedder.embed(candidates) @ embedder.embed([sentence])[0]
-        return [closeness(float(s), covered(groups, weights, c)) for s, c in zip(sims, candidates)]
+def closeness_to(qa, sentence: str, candidates: list[str]) -> list[float]:
+    """The claim checker's closeness of each candidate letter sentence to `sentence` (fp32 cosine, key terms)."""
+    from qa.check import closeness, precise_embedder
+    from qa.retrieve import build_query
+
+    embedder = precise_embedder(qa)
+    query = build_query(qa.index, sentence, use_scope=False)
+    sims = embedder.embed(candidates) @ embedder.embed([sentence])[0]
+    return [closeness(float(s), covered(list(query.groups), list(query.weights), c)) for s, c in zip(sims, candidates)]
 
 
-def term_groups_for(index, text: str):
-    from qa.terms import group_weights
-
-    groups = term_groups(text, index.abbreviations())
-    return groups, group_weights(groups, index.rows_matching, index.chunk_count())
+def best_supporting(sentence: str, candidates: list[str], scores: list[float], context: str | None = None) -> int | None:
+    """Index of the candidate that supports `sentence`: close enough, and no check finds a difference
+    (in figures, dates, names, grades, quantifiers, direction or negation) that `context` does not
+    bear out either; None when none does."""
+    if not candidates:
+        return None
+    best = max(range(len(candidates)), key=scores.__getitem__)
+    if scores[best] < CLOSE:
+        return None
+    for check in checks.ALL_CHECKS:
+        if check(sentence, candidates[best]) and (context is None or check(sentence, context)):
+            return None
+    return best
 
 
 def verify(raw: str, packed: dict[int, Hit], closeness, unsupported: str = "drop"):
@@ -152,8 +165,8 @@ def verify(raw: str, packed: dict[int, Hit], closeness, unsupported: str = "drop
     numbering: dict[tuple[str, int], int] = {}
     for a, b in split_sentences(text):
         sentence = text[a:b]
-        keys = [int(k) for k in _KEY.findall(sentence)]
-        bare = _KEY.sub("", sentence).strip()
+        keys = [int(k) for k in CITATION_KEY.findall(sentence)]
+        bare = CITATION_KEY.sub("", sentence).strip()
         if not bare or len(bare.split()) < 3:
             continue
         counts["sentences"] += 1
@@ -179,20 +192,12 @@ def verify(raw: str, packed: dict[int, Hit], closeness, unsupported: str = "drop
 
 def _support(sentence: str, cited: list[Hit], closeness):
     """(hit, start, end, letter sentence) of the cited passage sentence that supports `sentence`, or None."""
-    spans = []
-    for hit in cited:
-        for a, b in split_sentences(hit.chunk.text):
-            spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, hit.chunk.text[a:b]))
-    if not spans:
-        return None
-    scores = closeness(sentence, [s for *_, s in spans])
-    best_score, best = max(zip(scores, spans), key=lambda p: p[0])
-    if best_score < CLOSE:
-        return None
-    passage_text = " ".join(h.chunk.text for h in cited)
-    if any(check(sentence, best[3]) and check(sentence, passage_text) for check in checks.ALL_CHECKS):
-        return None  # a figure, date, name, grade, quantifier, direction or negation the letter does not bear out
-    return best
+    spans = [(hit, hit.chunk.start + a, hit.chunk.start + b, hit.chunk.text[a:b])
+             for hit in cited for a, b in split_sentences(hit.chunk.text)]
+    texts = [s for *_, s in spans]
+    found = best_supporting(sentence, texts, closeness(sentence, texts) if texts else [],
+                            " ".join(h.chunk.text for h in cited))
+    return None if found is None else spans[found]
 
 
 def _fallback_reason(report: Generated) -> str:
@@ -200,12 +205,3 @@ def _fallback_reason(report: Generated) -> str:
         return "the model gave no answer from the passages; the letters' own sentences are shown"
     return (f"none of the model's {report.sentences} sentences was supported by its citation; "
             "the letters' own sentences are shown")
-
-
-def _count_tokens(text: str) -> int:
-    from ingest.tokens import count_tokens
-
-    return count_tokens(text)
-
-
-__all__ = ["ABSTAIN_TEXT", "GenerativeAnswerer", "GenerationSettings", "Generated", "pack", "fence", "verify"]

@@ -19,15 +19,12 @@ LETTER_SENTENCE = ("While this is positive and most PAs now have manageable case
 
 @pytest.fixture(scope="module")
 def passages(bundled_qa):
-    from qa.generate import GenerativeAnswerer
-    from qa.generate import GenerationSettings
+    from qa.generate import closeness_to
 
     _, hits = bundled_qa.search(QUESTION)
     packed = pack(hits[:8], 1500, lambda t: len(t.split()))
     number = next(n for n, hit, text in packed if LETTER_SENTENCE in text)
-    answerer = GenerativeAnswerer.__new__(GenerativeAnswerer)  # only its closeness measure is used here
-    answerer.qa, answerer.settings = bundled_qa, GenerationSettings()
-    return {n: hit for n, hit, _ in packed}, number, answerer._closeness
+    return {n: hit for n, hit, _ in packed}, number, lambda sentence, candidates: closeness_to(bundled_qa, sentence, candidates)
 
 
 def test_a_faithful_sentence_is_kept_and_cited_with_the_letter_sentence(passages):
