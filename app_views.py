@@ -18,7 +18,8 @@ from typing import Iterable, Sequence
 
 from index.index import Filters
 from ingest.models import Document
-from qa.checks import closest_window, normalise_quote
+from ingest.quotes import fold as normalise_quote
+from qa.checks import closest_window
 from qa.models import Answer, Citation, Evidence, Hit, Verdict
 
 UPLOAD_TYPES = ("pdf", "txt", "md", "html", "htm", "docx")

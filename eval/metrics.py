@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from difflib import SequenceMatcher
 
+from ingest.quotes import straighten
+
 
 def normalise(text: str) -> str:
     """Whitespace collapsed and curly quotes straightened, so quotes compare as the README says."""
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return " ".join(text.split())
+    return " ".join(straighten(text).split())
 
 
 def holds(passage: str, quote: str) -> bool:

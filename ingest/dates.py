@@ -204,3 +204,76 @@ def format_span(dates: tuple[str, ...]) -> str:
     if first.month != last.month:
         return f"{first.day} {MONTH_NAMES[first.month - 1]} to {format_date(dates[-1])}"
     return f"{first.day} to {format_date(dates[-1])}"
+
+
+def ordinal_word(number: int) -> str:
+    """The ordinal word for a number: 2 -> "second"; the numeral with its suffix past the words."""
+    for word, n in ORDINALS.items():
+        if n == number and " " not in word:
+            return word
+    return f"{number}th"
+
+
+ORDINAL_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(w) for w in ORDINALS if " " not in w), key=len, reverse=True))
+    + r"|\d{1,2}(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(rf"(?<![\w£$.]){MONTH_RE},?\s+(?P<year>\d{{4}})(?!\d)", re.IGNORECASE)
+_LONE_YEAR = re.compile(r"(?<![\w£$.-])(?:19|20)\d\d(?![\d%])")
+_MONTH_DAY = re.compile(rf"(?<![\w£$.])(?P<month>{MONTH_RE})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:%])"
+                        rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?", re.IGNORECASE)
+_NO_YEAR = 1904  # a leap year standing for a year not written; such dates are given as "*-MM-DD"
+
+
+def dates_in(text: str) -> set[str]:
+    """Every date `text` names, at the precision it is given: days, months, or years.
+
+    dates_in("visited on 4 and 5 October 2022, and in June 2023") -> {"2022-10-04", "2022-10-05", "2023-06"}
+    dates_in("inadequate since 2019") -> {"2019"}
+    dates_in("between January 14 and February 1") -> {"*-01-14", "*-02-01"} (no year written)
+    """
+    text = text or ""
+    found: set[str] = set()
+    taken: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        m = SPAN.search(text, position)
+        if not m:
+            break
+        written = re.search(r"\d{4}", m.group(0)) is not None
+        days = parse_span(m.group(0), default_year=None if written else _NO_YEAR)
+        if days:
+            found.update(d if written else "*" + d[4:] for d in days)
+            taken.append(m.span())
+        position = m.end()
+    for m in _MONTH_DAY.finditer(text):  # "January 14", "February 1, 2019"
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        month, day = month_number(m.group("month")), int(m.group("day"))
+        iso = _iso(int(m.group("year") or _NO_YEAR), month, day) if month else None
+        if iso:
+            found.add(iso if m.group("year") else "*" + iso[4:])
+            taken.append(m.span())
+    for m in _MONTH_YEAR.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            month = month_number(m.group(0).split()[0].rstrip(","))
+            if month:
+                found.add(f"{m.group('year')}-{month:02d}")
+                taken.append(m.span())
+    for m in _LONE_YEAR.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            found.add(m.group(0))
+    return found
+
+
+def say_date(iso: str) -> str:
+    """A date of any precision in words: "2022-10" -> "October 2022", "2022-10-04" -> "4 October 2022"."""
+    parts = iso.split("-")
+    if parts[0] == "*":
+        return f"{int(parts[2])} {MONTH_NAMES[int(parts[1]) - 1]}"
+    if len(parts) == 3:
+        return format_date(iso)
+    if len(parts) == 2:
+        return f"{MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+    return iso

@@ -53,3 +53,27 @@ def _is_area(area: str) -> bool:
         for key in ("overall effectiveness", "leaders", "leadership", "help and protection", "children in care",
                     "care leavers", "children looked after", "adoption", "permanence", "experiences and progress")
     )
+
+
+# A grade named in running text: "was judged to require improvement", "rated good", "inadequate".
+_GRADE_WORDS = [
+    ("Requires improvement to be good", re.compile(r"\b(?:requires?|requiring)\s+improvement(?:\s+to\s+be\s+good)?\b", re.I)),
+    ("Outstanding", re.compile(r"\boutstanding\b", re.I)),
+    ("Inadequate", re.compile(r"\binadequate\b", re.I)),
+    ("Good", re.compile(r"\bgood\b", re.I)),
+]
+
+
+def grades_in(text: str) -> list[str]:
+    """Grades `text` names, in the order they stand, 'requires improvement to be good' read as one.
+
+    grades_in("rated requires improvement to be good, up from inadequate") -> ["Requires improvement to be good", "Inadequate"]
+    """
+    found = []
+    spans: list[tuple[int, int]] = []
+    for name, pattern in _GRADE_WORDS:
+        for m in pattern.finditer(text or ""):
+            if not any(a <= m.start() < b for a, b in spans):
+                spans.append(m.span())
+                found.append((m.start(), name))
+    return [name for _, name in sorted(found)]

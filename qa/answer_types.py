@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.quotes import holds_quote, quotations
+
 _QUANTITY = re.compile(
     r"^\s*(?:how (?:much|many|often|long)\b|what (?:percentage|proportion|share|number|rate|amount)\b|"
     r"what (?:is|was|were|are) (?:the )?[\w\s'’-]*\b(?:rate|number|percentage|proportion|budget|cost|spend|"
@@ -27,7 +29,6 @@ _FIGURE = re.compile(
 _PARAGRAPH_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 _NAME_QUESTION = re.compile(r"\bwhat (?:is|was|were|are) the names? of\b|^\s*who (?:is|was|were|are) the\b|\bname the\b", re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
-_QUOTED = re.compile(r"[‘'“\"]([^‘’'“”\"]{3,80})[’'”\"](?!\w)")
 
 
 def asks_quantity(question: str) -> bool:
@@ -48,17 +49,14 @@ def asks_name(question: str) -> bool:
 def has_name(sentence: str, question: str) -> bool:
     """True when a sentence holds a capitalised name that the question does not already give."""
     asked = question.lower()
-    return any(m.group().lower() not in asked for m in _NAME.finditer(sentence)) or _QUOTED.search(sentence) is not None
+    return any(m.group().lower() not in asked for m in _NAME.finditer(sentence)) or bool(quotations(sentence))
 
 
 def quoted_phrases(question: str) -> list[str]:
     """Words a question puts in quotation marks, which an answer must contain: "what is 'through their eyes'?"."""
-    return [m.group(1).strip() for m in _QUOTED.finditer(question)]
+    return quotations(question, straight_single=True)
 
 
 def mentions(text: str, phrase: str) -> bool:
     """True when `text` holds `phrase`, case, punctuation and quote style aside."""
-    def norm(s: str) -> str:
-        return " ".join(re.sub(r"[^\w%]+", " ", s.lower().replace("’", "'")).split())
-
-    return norm(phrase) in norm(text)
+    return holds_quote(phrase, text)

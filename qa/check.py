@@ -11,7 +11,8 @@ from ingest.metadata import find_metadata
 from ingest.models import Document, Metadata
 from ingest.sentences import split_sentences
 from qa import checks, grades
-from qa.forensics import examine, overall_status, quotations
+from ingest.quotes import quotations
+from qa.forensics import examine, overall_status
 from qa.models import Evidence, Verdict
 from qa.terms import covered, missing
 from qa.text import tokens

@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
-import re
-
 from index.index import Filters
+from ingest.quotes import ELLIPSIS, fold, holds_quote
 from ingest.sentences import split_sentences
 from qa import checks
 
 ALTERED_SHARE = 0.5  # a quotation keeping this share of a letter sentence's words, in order, was altered
 
-_QUOTED = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]|‘([^’]{12,}?)’(?!\w)")
 
-
-def quotations(claim: str) -> list[str]:
-    """The words a claim puts in quotation marks: 'said "all are unfit"' -> ['all are unfit']."""
-    return [(a or b).strip() for a, b in _QUOTED.findall(claim)]
-
-
-def examine(qa, quote: str, exclude: tuple[str, ...] = ()) -> dict:
+def examine(qa, quote: str, exclude: tuple[str, ...] = (), within: tuple[str, ...] = ()) -> dict:
     """Where a quotation stands in the letters (official first): verbatim, altered or absent.
 
-    Gives {"quote", "status", "doc", "title", "sentence", "diff", "summary"}.
+    `within` names the documents the quotation is attributed to (the letter an article reports on);
+    when given, only they are searched. Gives {"quote", "status", "doc", "title", "sentence", "diff", "summary"}.
     """
-    docs = [d for d in qa.index.documents() if d.duplicate_of is None and d.doc_id not in exclude]
+    docs = [d for d in qa.index.documents() if d.duplicate_of is None and d.doc_id not in exclude
+            and (not within or d.doc_id in within)]
     for doc in sorted(docs, key=lambda d: (d.meta.source_kind != "official", d.doc_id)):
-        if checks.find_verbatim(quote, doc.text):
+        if holds_quote(quote, doc.text):
             return {"quote": quote, "status": "verbatim", "doc": doc.doc_id, "title": doc.meta.title,
                     "source_kind": doc.meta.source_kind, "sentence": _sentence_with(doc.text, quote),
                     "diff": [], "summary": ""}
     best: tuple = (0.0, None, "", "")
-    _, hits = qa.search(quote, k=8, filters=Filters(exclude_doc_ids=exclude), councils_only=True)
-    for hit in hits:
-        for a, b in split_sentences(hit.chunk.text):
-            sentence = hit.chunk.text[a:b]
+    if within:
+        places = [(doc, doc.text) for doc in docs]
+    else:
+        _, hits = qa.search(quote, k=8, filters=Filters(exclude_doc_ids=exclude), councils_only=True)
+        places = [(hit.doc, hit.chunk.text) for hit in hits]
+    for doc, text in places:
+        for a, b in split_sentences(text):
+            sentence = text[a:b]
             share, window = checks.closest_window(quote, sentence)
-            bonus = 0.001 if hit.doc.meta.source_kind == "official" else 0.0
+            bonus = 0.001 if doc.meta.source_kind == "official" else 0.0
             if share + bonus > best[0]:
-                best = (share + bonus, hit.doc, sentence, window)
+                best = (share + bonus, doc, sentence, window)
     share, doc, sentence, window = best
     if doc is not None and share >= ALTERED_SHARE:
         diff = checks.word_diff(quote, window)
@@ -70,8 +68,8 @@ def overall_status(quotes: list[dict]) -> str | None:
 
 
 def _sentence_with(text: str, quote: str) -> str:
-    first = checks.normalise_quote(re.split(r"\.\.\.|…", quote)[0])
+    first = fold(ELLIPSIS.split(quote)[0])
     for a, b in split_sentences(text):
-        if first and first in checks.normalise_quote(text[a:b]):
+        if first and first in fold(text[a:b]):
             return text[a:b]
     return ""
