@@ -299,6 +299,15 @@ class Index:
     def chunks(self, rowids: list[int]) -> dict[int, Chunk]:
         return store.select_chunks(self.conn, rowids)
 
+    def chunk_at(self, doc_id: str, offset: int) -> tuple[int, Chunk] | None:
+        """(row id, chunk) of the chunk of `doc_id` holding character `offset` of its text, if any."""
+        row = self.conn.execute("SELECT id FROM chunks WHERE doc_id = ? AND start <= ? AND ? < end ORDER BY start LIMIT 1",
+                                (doc_id, offset, offset)).fetchone()
+        if row is None:
+            return None
+        found = self.chunks([row[0]])
+        return (row[0], found[row[0]]) if row[0] in found else None
+
     def rows_matching(self, match: str) -> int:
         """How many chunks an FTS5 expression matches (0 for one FTS5 cannot parse)."""
         try:
@@ -323,6 +332,17 @@ class Index:
         where, params = filter_sql(filters, skip_duplicates)
         sql = f"SELECT c.id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}"
         return [r for (r,) in self.conn.execute(sql, params)]
+
+    def latest_documents(self, filters: Filters) -> tuple[str, ...]:
+        """Each council's most recent document among those the filters allow (by date, else last visit day)."""
+        where, params = filter_sql(filters, True)
+        sql = (f"SELECT d.doc_id, d.local_authority, coalesce(d.date, (SELECT max(value) FROM json_each(d.visit_dates)), '') "
+               f"FROM documents d WHERE {where}")
+        latest: dict[str, tuple[str, str]] = {}
+        for doc_id, council, when in self.conn.execute(sql, params):
+            if council not in latest or when > latest[council][0]:
+                latest[council] = (when, doc_id)
+        return tuple(sorted(doc_id for _, doc_id in latest.values()))
 
     def _has_duplicates(self) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE duplicate_of IS NOT NULL LIMIT 1").fetchone() is not None

@@ -40,7 +40,7 @@ _AUTHORITIES = {
     # Unitary authorities
     "Bath and North East Somerset": ("B&NES", "BANES", "Bath and NE Somerset", "Bath & North East Somerset"),
     "Bedford": ("Bedford Borough",),
-    "Blackburn with Darwen": ("Blackburn",),
+    "Blackburn with Darwen": ("Blackburn", "BwD"),
     "Blackpool": (),
     "Bournemouth, Christchurch and Poole": ("BCP", "Bournemouth"),
     "Bracknell Forest": ("Bracknell",),
@@ -60,7 +60,7 @@ _AUTHORITIES = {
     "Halton": (),
     "Hartlepool": (),
     "Herefordshire": ("County of Herefordshire",),
-    "Isle of Wight": (),
+    "Isle of Wight": ("IoW",),
     "Kingston upon Hull": ("Hull", "Kingston upon Hull City", "Hull City"),
     "Leicester": ("Leicester City",),
     "Luton": (),
@@ -93,7 +93,7 @@ _AUTHORITIES = {
     "Thurrock": (),
     "Torbay": (),
     "Warrington": (),
-    "West Berkshire": (),
+    "West Berkshire": ("West Berks",),
     "West Northamptonshire": ("West Northants",),
     "Westmorland and Furness": ("Westmorland",),
     "Wiltshire": ("Wilts",),
@@ -189,7 +189,7 @@ FORMER_AUTHORITIES = MappingProxyType(_FORMER_AUTHORITIES)
 
 # Names that are also ordinary English words only count with a capital first letter ("reading",
 # "bury" and "harrow" are words); other names match in any case, so "barnet" in a typed question works.
-_NEEDS_CAPITAL = frozenset("reading bury harrow slough havering barking stoke hull derby hackney bucks".split())
+_NEEDS_CAPITAL = frozenset("reading bury harrow slough havering barking stoke hull derby hackney bucks iow bwd".split())
 # Surnames among the names: "Nick Bolton" or "Jane Sutton" is a person, not a council.
 _SURNAMES = frozenset(
     """bolton sutton merton wakefield bradford kent halton derby bury hull richmond bedford camden

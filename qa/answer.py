@@ -1,20 +1,27 @@
-"""Answerers turn retrieved passages into an `Answer`; the extractive one quotes the letters' sentences."""
+"""Answerers turn retrieved passages into an `Answer`; the extractive one quotes the letters' sentences.
+
+Which sentences to quote, and whether to answer at all, are decided by two logistic models fitted
+on development questions (`qa/weights/`, `python -m eval.train`): one scores each candidate
+sentence, the other the chance that the letters answer the question. Between "answer" and
+"abstain" lies "answer, marked uncertain": the closest evidence, shown with a caveat.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-import numpy as np
-
-from ingest.sentences import split_sentences
-from qa.answer_types import asks_name, asks_quantity, has_figure, has_name, mentions, quoted_phrases
+from qa import calibrated
+from qa.answer_types import asks_name, asks_quantity
+from qa.calibrated import LogisticModel
+from qa.evidence import Candidate, Gathered, gather
+from qa.grades import area_named
 from qa.models import Answer, Citation, Hit
 from qa.retrieve import Query, spans_time
-from qa.terms import covered, missing
 from qa.text import tokens
 
 ABSTAIN_TEXT = "The indexed letters do not address this."
+UNCERTAIN_TEXT = "The letters may not answer this directly; the closest passages say:"
 
 
 class Answerer(ABC):
@@ -28,150 +35,151 @@ class Answerer(ABC):
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """When evidence is too weak to answer; set on the whole evaluation sets, not on one question."""
+class AnswerModels:
+    """The fitted sentence and answerability models, with the decision thresholds chosen for them."""
 
-    min_coverage: float = 0.6  # share of the question's key terms found in the best passages
-    min_sentence: float = 0.35  # score of the best sentence
-    keep_ratio: float = 0.8  # further sentences must score this share of the best one
-    over_time_ratio: float = 0.6  # the same, for each letter's sentence in a question about change
-    max_sentences: int = 5
-    max_per_letter: int = 2
-    passages: int = 8  # how many top passages sentences are drawn from
-    max_embedded: int = 32  # sentences compared with the question by embedding
+    sentence: LogisticModel
+    answerable: LogisticModel
+
+    @classmethod
+    def shipped(cls) -> "AnswerModels":
+        return cls(calibrated.load("sentence"), calibrated.load("answerable"))
+
+    @property
+    def abstain_below(self) -> float:
+        return float(self.answerable.thresholds.get("abstain_below", 0.5))
+
+    @property
+    def sure_above(self) -> float:
+        return float(self.answerable.thresholds.get("sure_above", 0.5))
 
 
 @dataclass(frozen=True)
-class Candidate:
-    hit: Hit
-    start: int  # offsets in the document's text
-    end: int
-    text: str
-    similarity: float
-    coverage: float
+class Selection:
+    """How many sentences an answer quotes."""
 
-    @property
-    def score(self) -> float:
-        return 0.5 * self.similarity + 0.5 * self.coverage - 0.01 * self.hit.rank
+    keep_ratio: float = 0.5  # further sentences must score this share of the best one
+    over_time_ratio: float = 0.2  # the same, for each further letter's sentence in a question about change
+    min_probability: float = 0.15
+    max_sentences: int = 4
+    max_per_letter: int = 2
 
 
 class ExtractiveAnswerer(Answerer):
-    """Quotes the sentences that answer the question, each cited; abstains when evidence is weak."""
+    """Quotes the sentences that answer the question, each cited; abstains when no passage answers."""
 
     name = "extractive"
 
-    def __init__(self, embedder, thresholds: Thresholds = Thresholds(), sentence_vectors=None):
-        """`sentence_vectors(chunk_ids)` gives vectors stored at ingest; sentences without one are embedded."""
+    def __init__(self, embedder, sentence_vectors=None, chunk_at=None, models: AnswerModels | None = None):
+        """`sentence_vectors(chunk_ids)` gives vectors stored at ingest; `chunk_at` finds grade-table passages."""
         self.embedder = embedder
-        self.thresholds = thresholds
         self.sentence_vectors = sentence_vectors
+        self.chunk_at = chunk_at
+        self._models = models
+
+    @property
+    def models(self) -> AnswerModels:
+        """The fitted models given, else those shipped in `qa/weights/` (read when first needed)."""
+        if self._models is None:
+            self._models = AnswerModels.shipped()
+        return self._models
+
+    def gather(self, query: Query, hits: list[Hit]) -> Gathered:
+        return gather(query, hits, self.embedder, self.sentence_vectors, self.chunk_at)
 
     def answer(self, query: Query, hits: list[Hit]) -> Answer:
-        t = self.thresholds
-        hits = list(hits)
-        if not tokens(query.text):  # '', '?!…—', emoji, a script the letters are not written in
-            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
-                          reason="the question has no words or numbers the letters could use")
-        refusal = _out_of_scope(query, hits)
-        if refusal:
-            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(), reason=refusal)
-        groups, weights = list(query.groups), list(query.weights)
-        top_text = " ".join(h.chunk.text for h in hits[:5])
-        coverage = covered(groups, weights, top_text)
-        candidates = self._candidates(query, hits[: t.passages], groups, weights)
-        if not candidates:
-            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
-                          reason="no passage was found")
-        best = max(candidates, key=lambda c: c.score)
-        unquoted = [q for q in quoted_phrases(query.text) if not mentions(top_text, q)]
-        if unquoted:
-            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
-                          reason=f"the letters found never use the words quoted: {'; '.join(unquoted)}")
-        if coverage < t.min_coverage or best.score < t.min_sentence:
-            reason = (f"the letters found never mention: {', '.join(missing(groups, top_text))}"
-                      if coverage < t.min_coverage else f"no sentence answers it closely (best {best.score:.2f})")
-            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(), reason=reason)
-        close = [c for c in candidates if c.score >= best.score * t.keep_ratio]
-        if asks_quantity(query.text) and not any(has_figure(c.text) for c in close):
-            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
-                          reason="it asks for a figure and no close sentence gives one")
-        if asks_name(query.text) and not any(has_name(c.text, query.text) for c in close):
-            return Answer(query.text, ABSTAIN_TEXT, True, hits=tuple(hits), scope=query.scope.describe(),
-                          reason="it asks for a name and no close sentence gives one")
-        chosen = select_over_time(candidates, t) if spans_time(query.text) else select(candidates, t)
-        citations = []
-        for n, c in enumerate(chosen, 1):
-            citations.append(Citation(n=n, doc_id=c.hit.doc.doc_id, title=c.hit.doc.meta.title, date=c.hit.doc.meta.date,
-                                      section=c.hit.chunk.section, quote=c.text, start=c.start, end=c.end,
-                                      chunk_id=c.hit.chunk.chunk_id))
-        return Answer(query.text, compose(citations, hits), False, tuple(citations), tuple(hits), query.scope.describe())
-
-    def _candidates(self, query: Query, hits: list[Hit], groups, weights) -> list[Candidate]:
-        spans = []
-        for hit in hits:
-            text = hit.chunk.text
-            rows = {j.text for j in hit.doc.meta.judgements}
-            for a, b in split_sentences(text):
-                sentence = text[a:b]
-                if len(tokens(sentence)) < 5 and sentence not in rows:
-                    continue  # headings, sign-offs and fragments answer nothing; grade rows do
-                spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence))
-        if not spans:
-            return []
-        coverage = [covered(groups, weights, s) for *_, s in spans]
-        # Embedding is the cost: only sentences of the best passages or using the question's terms.
-        keep = [i for i, (hit, *_) in enumerate(spans) if hit.rank <= 3 or coverage[i] > 0]
-        keep = sorted(keep, key=lambda i: (-coverage[i], spans[i][0].rank))[: self.thresholds.max_embedded]
-        qvec = self.embedder.embed_query(query.dense_text)
-        sims = self._vectors([spans[i] for i in keep]) @ qvec
-        return [
-            Candidate(spans[i][0], spans[i][1], spans[i][2], spans[i][3], float(sim), coverage[i])
-            for i, sim in zip(keep, sims)
-        ]
+        return decide(self.gather(query, hits), self.models)
 
 
-    def _vectors(self, spans: list[tuple]) -> np.ndarray:
-        """A vector per (hit, start, end, sentence): stored at ingest where possible, else embedded now."""
-        stored = self.sentence_vectors(sorted({h.chunk.chunk_id for h, *_ in spans})) if self.sentence_vectors else {}
-        rows: list[np.ndarray | None] = []
-        for hit, start, end, _ in spans:
-            key = (start - hit.chunk.start, end - hit.chunk.start)
-            rows.append(stored.get(hit.chunk.chunk_id, {}).get(key))
-        todo = [n for n, r in enumerate(rows) if r is None]
-        if todo:
-            for n, vector in zip(todo, self.embedder.embed([spans[n][3] for n in todo])):
-                rows[n] = vector
-        return np.stack(rows) if rows else np.zeros((0, self.embedder.dim), dtype=np.float32)
+def scored(gathered: Gathered, models: AnswerModels) -> tuple[list[float], dict]:
+    """Each candidate's probability of answering, and the question's features with the best of them."""
+    probs = [models.sentence.probability(c.features) for c in gathered.candidates]
+    ranked = sorted(probs, reverse=True)
+    features = dict(gathered.features, best_p=ranked[0] if ranked else 0.0,
+                    second_p=ranked[1] if len(ranked) > 1 else 0.0)
+    return probs, features
 
 
-def select(candidates: list[Candidate], t: Thresholds) -> list[Candidate]:
-    """The sentences to quote: close to the best, no near-duplicates, a few per letter, by letter date."""
-    ranked = sorted(candidates, key=lambda c: -c.score)
-    best = ranked[0].score
+def decide(gathered: Gathered, models: AnswerModels, selection: Selection = Selection()) -> Answer:
+    """The answer the models choose for what a question gathered."""
+    g, query = gathered, gathered.query
+    if g.refusal or not g.candidates:
+        return _abstain(g, g.refusal or "no passage was found")
+    probs, features = scored(g, models)
+    p = models.answerable.probability(features)
+    if features.get("unquoted"):  # words the question quotes stand in none of the passages
+        return _abstain(g, _why_not(g, features), p)
+    if features.get("best_sim", 0.0) < models.answerable.thresholds.get("min_similarity", 0.0):
+        return _abstain(g, "nothing in the letters is close to this question", p)
+    if p < models.abstain_below:
+        return _abstain(g, _why_not(g, features), p)
+    chosen = select(list(g.candidates), probs, selection, over_time=spans_time(query.text))
+    whole_table = area_named(query.text) == "overall effectiveness"
+    citations = [_citation(n, c, whole_table) for n, c in enumerate(chosen, 1)]
+    uncertain = p < models.sure_above
+    text = compose(citations, list(g.hits))
+    if uncertain:
+        text = f"{UNCERTAIN_TEXT}\n\n{text}"
+    return Answer(query.text, text, False, tuple(citations), g.hits, query.scope.describe(),
+                  reason=_why_not(g, features) if uncertain else "", confidence=round(p, 3), uncertain=uncertain,
+                  loosened=query.loosened)
+
+
+def _abstain(g: Gathered, reason: str, p: float | None = None) -> Answer:
+    return Answer(g.query.text, ABSTAIN_TEXT, True, hits=g.hits, scope=g.query.scope.describe(), reason=reason,
+                  confidence=None if p is None else round(p, 3), loosened=g.query.loosened)
+
+
+def _why_not(g: Gathered, features: dict) -> str:
+    """The plainest reason the evidence is weak, for people."""
+    if features.get("unquoted"):
+        return "the letters found never use the words the question quotes"
+    if asks_quantity(g.query.text) and not features.get("figure_found"):
+        return "it asks for a figure and no close sentence gives one"
+    if asks_name(g.query.text) and not any(c.features["name_match"] for c in g.candidates):
+        return "it asks for a name and no close sentence gives one"
+    if g.missing_terms:
+        return f"the letters found never mention: {', '.join(g.missing_terms)}"
+    return "no sentence answers it closely"
+
+
+def select(candidates: list[Candidate], probs: list[float], s: Selection, over_time: bool = False) -> list[Candidate]:
+    """The sentences to quote: the likeliest, near-duplicates and overlaps left out, a few per letter,
+    one per letter for a question about change; in letter-date order."""
+    order = sorted(range(len(candidates)), key=lambda i: -probs[i])
+    best = probs[order[0]]
+    per_letter_cap = 1 if over_time else s.max_per_letter
     chosen: list[Candidate] = []
     per_letter: dict[str, int] = {}
-    for c in ranked:
-        if len(chosen) >= t.max_sentences or c.score < best * t.keep_ratio:
+    for i in order:
+        c = candidates[i]
+        ratio = s.over_time_ratio if over_time else s.keep_ratio
+        if chosen and (probs[i] < max(s.min_probability * (not over_time), best * ratio) or len(chosen) >= s.max_sentences):
             break
-        if per_letter.get(c.hit.doc.doc_id, 0) >= t.max_per_letter:
+        letter = c.hit.doc.doc_id
+        if per_letter.get(letter, 0) >= per_letter_cap:
             continue
-        if any(_near_duplicate(c.text, other.text) for other in chosen):
+        if any(_overlaps(c, other) or _near_duplicate(c.text, other.text) for other in chosen):
             continue
         chosen.append(c)
-        per_letter[c.hit.doc.doc_id] = per_letter.get(c.hit.doc.doc_id, 0) + 1
+        per_letter[letter] = per_letter.get(letter, 0) + 1
     return sorted(chosen, key=lambda c: (c.hit.doc.meta.when or "9999", c.hit.doc.doc_id, c.start))
 
 
-def select_over_time(candidates: list[Candidate], t: Thresholds) -> list[Candidate]:
-    """For questions about change: the best sentence of each letter that speaks to it, by letter date."""
-    best = max(c.score for c in candidates)
-    per_letter: dict[str, Candidate] = {}
-    for c in sorted(candidates, key=lambda c: -c.score):
-        if c.score >= best * t.over_time_ratio and c.hit.doc.doc_id not in per_letter:
-            if not any(_near_duplicate(c.text, other.text) for other in per_letter.values()):
-                per_letter[c.hit.doc.doc_id] = c
-    chosen = sorted(per_letter.values(), key=lambda c: -c.score)[: t.max_sentences]
-    return sorted(chosen, key=lambda c: (c.hit.doc.meta.when or "9999", c.hit.doc.doc_id, c.start))
+def _citation(n: int, c: Candidate, whole_table: bool = False) -> Citation:
+    """The citation of a chosen sentence, with the sentence it leans on when it leans on one; a grade
+    row stands for the report's whole grade table unless the question names one area."""
+    start = c.lead_start if c.lead_start is not None else c.start
+    end = c.end
+    if whole_table and c.features.get("grade_row"):
+        doc = c.hit.doc
+        rows = [(doc.text.find(j.text), j.text) for j in doc.meta.judgements]
+        rows = [(a, t) for a, t in rows if a >= 0]
+        if rows and min(a for a, _ in rows) <= start and max(a + len(t) for a, t in rows) >= end:
+            start, end = min(a for a, _ in rows), max(a + len(t) for a, t in rows)
+    quote = c.hit.doc.text[start:end]
+    return Citation(n=n, doc_id=c.hit.doc.doc_id, title=c.hit.doc.meta.title, date=c.hit.doc.meta.date,
+                    section=c.hit.chunk.section, quote=quote, start=start, end=end, chunk_id=c.hit.chunk.chunk_id)
 
 
 def compose(citations: list[Citation], hits: list[Hit]) -> str:
@@ -187,18 +195,14 @@ def compose(citations: list[Citation], hits: list[Hit]) -> str:
     return "\n\n".join(parts)
 
 
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    if a.hit.doc.doc_id != b.hit.doc.doc_id:
+        return False
+    a0 = a.lead_start if a.lead_start is not None else a.start
+    b0 = b.lead_start if b.lead_start is not None else b.start
+    return a0 < b.end and b0 < a.end
+
+
 def _near_duplicate(a: str, b: str) -> bool:
     x, y = set(tokens(a)), set(tokens(b))
     return bool(x and y) and len(x & y) / min(len(x), len(y)) > 0.8
-
-
-def _out_of_scope(query: Query, hits: list[Hit]) -> str:
-    """Why the hits cannot answer a question about a council the index does not hold, if so."""
-    scope = query.scope
-    if scope.unknown_authorities and not scope.filters.local_authorities:
-        return f"the index holds no letters about {', '.join(scope.unknown_authorities)}"
-    if scope.filters.local_authorities and hits and not any(
-        h.doc.meta.local_authority in scope.filters.local_authorities for h in hits
-    ):
-        return f"the index holds no matching letters about {', '.join(scope.filters.local_authorities)}"
-    return ""

@@ -60,3 +60,71 @@ def quoted_phrases(question: str) -> list[str]:
 def mentions(text: str, phrase: str) -> bool:
     """True when `text` holds `phrase`, case, punctuation and quote style aside."""
     return holds_quote(phrase, text)
+
+
+_GRADE_QUESTION = re.compile(
+    r"\b(?:rated|rating|ratings|graded|grades?|judged|judgements?|verdict|outstanding|inadequate|requires? improvement|"
+    r"overall effectiveness|how did \w+(?: \w+)? (?:do|fare)|score[ds]?)\b", re.I)
+_WHEN_QUESTION = re.compile(r"^\s*when\b|\bwhat (?:dates?|day|month|year)\b|\bhow long\b|\b(?:which|what) dates?\b|"
+                            r"\b(?:two|three|four|five|\d+)[- ](?:day|week)\b|\bdates?\b", re.I)
+_LIST_MARKER = re.compile(r"^\s*(?:[•◼▪●○◦■□➢►\-–—*]|\(?[a-z]\)|\(?\d{1,3}[.)]|[ivx]{1,4}[.)])\s+")
+
+
+def asks_grade(question: str) -> bool:
+    """True for questions answered by an inspection grade: 'What was Bury rated overall in 2021?'."""
+    return _GRADE_QUESTION.search(question) is not None
+
+
+def asks_when(question: str) -> bool:
+    """True for questions answered by dates or a duration: 'When did the visit take place?'."""
+    return _WHEN_QUESTION.search(question) is not None
+
+
+def list_marker(sentence: str) -> int:
+    """Length of a list marker or paragraph number opening `sentence` ('• ', '12. ', '(a) '), else 0."""
+    m = _LIST_MARKER.match(sentence)
+    return m.end() if m and m.end() < len(sentence) else 0
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:were|was|did|do|does|are|is|had|have|has|in|on|at|"
+                       r"for|of|did|would|will|could|can|got|get|received?|with|by|who|that|wait|waiting|live|living)\b|\?|$)",
+                       re.I)
+_SHARE = re.compile(r"\b(?:what|which)\s+(?:percentage|proportion|share|per ?cent|fraction|rate)\b|\bwhat %|\bhow much of\b", re.I)
+_DURATION = re.compile(r"\bhow long\b|\bhow many (?:weeks|days|months|years|hours)\b", re.I)
+_TIME_UNITS = {"week", "day", "month", "year", "hour", "minut"}
+_SHARE_WORDS = re.compile(r"\b(?:half|a third|two thirds|a quarter|three quarters|a fifth|majority|minority)\b", re.I)
+_A_SPAN = re.compile(r"\b(?:a|one|several|many) (?:year|month|week|day)s?\b", re.I)
+_SAME_THING = {"kid": "children", "child": "children", "temp": "agenc", "youngster": "young"}
+
+
+def asked_unit(question: str) -> str | None:
+    """What a figure question counts: '%' for shares, 'time' for durations, else the counted noun's stem.
+
+    asked_unit("How many young carers were waiting?") -> "carer"; asked_unit("What percentage of ...") -> "%"
+    """
+    from qa.text import stem
+
+    if _DURATION.search(question):
+        return "time"
+    if _SHARE.search(question):
+        return "%"
+    m = _HOW_MANY.search(question)
+    if m:
+        return stem(m.group(1).split()[-1].strip("'’"))
+    return None
+
+
+def figure_fits(sentence: str, unit: str | None) -> bool:
+    """True when `sentence` gives a figure of the kind asked: a share, a duration, or a count of the noun."""
+    from qa.checks import figures
+    from qa.text import stem, tokens
+
+    found = figures(sentence)
+    if unit == "%":
+        return any(v.endswith("%") or " in " in v or " out of " in v for v, *_ in found) or bool(_SHARE_WORDS.search(sentence))
+    if unit == "time":
+        return any(u[:5] in _TIME_UNITS or u in _TIME_UNITS for _, u, *_ in found) or bool(_A_SPAN.search(sentence))
+    if not found or unit is None:
+        return bool(found)
+    words = {stem(t) for t in tokens(sentence)}
+    return any(u == unit for _, u, *_ in found) or _SAME_THING.get(unit, unit) in words or unit in words

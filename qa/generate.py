@@ -97,7 +97,7 @@ class GenerativeAnswerer(Answerer):
         self.qa = qa  # the service: index, embedders, and the extractive answerer as fallback
         self.settings = settings
         self.prompt = load_prompt()
-        self.extractive = ExtractiveAnswerer(qa.index.embedder, sentence_vectors=qa.index.sentence_vectors)
+        self.extractive = qa.extractive()
 
     def answer(self, query: Query, hits: list[Hit], show: Callable[[Iterator[str]], str] | None = None) -> Answer:
         """A verified written answer; `show` may consume the model's unverified text as it comes (the app

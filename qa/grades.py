@@ -44,7 +44,7 @@ def find_judgements(claim: str, docs: list[Document], before: str | None = None)
         graded = [d for d in graded if years & _years_of(d)]
     elif before:
         graded = [d for d in graded if d.meta.when and d.meta.when <= before]
-    area = _area(claim)
+    area = area_named(claim)
     found = []
     for doc in sorted(graded, key=lambda d: d.meta.when, reverse=True):
         for judgement in doc.meta.judgements:
@@ -66,8 +66,9 @@ def evidence_for(doc: Document, judgement: Judgement) -> Evidence:
                     doc.meta.source_kind, 1.0)
 
 
-def _area(claim: str) -> str:
-    lowered = claim.lower()
+def area_named(text: str) -> str:
+    """The judgement area a text's words name, else overall effectiveness: 'how did care leavers fare' -> 'care leavers'."""
+    lowered = text.lower()
     for area, words in _AREAS:
         if any(w in lowered for w in words):
             return area

@@ -47,6 +47,9 @@ class Answer:
     reason: str = ""  # why it abstained, when it did
     answerer: str = "extractive"  # which answerer wrote `text`
     generated: object = None  # for a written answer, what verification made of the model's text
+    confidence: float | None = None  # the answerability model's probability that the letters answer it
+    uncertain: bool = False  # shown with a caveat: the closest evidence, which may not answer it
+    loosened: tuple[str, ...] = ()  # scope read from the question's words that matched nothing and was dropped
 
 
 @dataclass(frozen=True)

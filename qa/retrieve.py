@@ -7,19 +7,15 @@ from dataclasses import dataclass, replace
 
 
 from index.index import Filters, Index
+from qa.answer_types import asks_grade
 from qa.glossary import expansions
 from qa.models import Hit
-from qa.scope import Scope, parse_scope, without_scope_words
+from qa.scope import Scope, parse_scope, spans_time, without_scope_words
 from qa.terms import fts_expression, group_weights, term_groups
 from qa.text import content_terms, tokens
 
 RRF_K = 60  # the usual constant of reciprocal-rank fusion
 MAX_PER_DOC_OVER_TIME = 2  # questions about change need passages from several letters
-_OVER_TIME = re.compile(
-    r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bbetween\b.*\band\b|\bimprov(?:ed|ing)\b|\bprogress(?:ed)?\b"
-    r"|\bdevelop(?:ed|ing)\b|\bacross\b|\bby the time\b|\bstill\b|\bany longer\b|\bevolv",
-    re.I,
-)
 CANDIDATES = 50  # per ranking, before fusion
 
 
@@ -35,6 +31,8 @@ class Query:
     scope: Scope
     groups: tuple[tuple[str, ...], ...] = ()  # key terms with their alternatives (see qa.terms)
     weights: tuple[float, ...] = ()  # each group's inverse frequency in the index
+    explicit: Filters = Filters()  # filters the user set (never widened)
+    loosened: tuple[str, ...] = ()  # scope read from the words that matched nothing, in words, once searched
 
 
 def build_query(index: Index, question: str, filters: Filters | None = None, use_scope: bool = True,
@@ -50,22 +48,37 @@ def build_query(index: Index, question: str, filters: Filters | None = None, use
     if councils_only:
         scope = Scope(Filters(local_authorities=scope.filters.local_authorities), scope.unknown_authorities,
                       tuple(n for n in scope.notes if n.startswith("council")))
-    if filters is not None and not filters.is_empty():
-        scope = replace(scope, filters=_merge(scope.filters, filters))
+    explicit = filters if filters is not None else Filters()
+    if not explicit.is_empty():
+        scope = replace(scope, filters=_merge(scope.filters, explicit))
     core = without_scope_words(question) if use_scope else question
     terms = tuple(dict.fromkeys(content_terms(core)))
     dense_text = question if not extra else f"{question} ({'; '.join(extra)})"
     groups = tuple(term_groups(core, learned))
     weights = tuple(group_weights(list(groups), index.rows_matching, index.chunk_count()))
-    return Query(question, dense_text, fts_expression(terms, extra), terms, extra, scope, groups, weights)
+    return Query(question, dense_text, fts_expression(terms, extra), terms, extra, scope, groups, weights, explicit)
+
+
+def reach(index: Index, query: Query) -> Query:
+    """`query` with the filters that will be applied: scope read from its words is loosened, step by
+    step, until something matches, and each loosening is recorded; filters the user set are kept."""
+    index.refresh()
+    filters, dropped = _within_reach(index, query.scope.filters, query.explicit)
+    if query.scope.latest and filters.local_authorities and not filters.doc_ids:
+        filters = replace(filters, doc_ids=index.latest_documents(filters))
+    return replace(query, scope=replace(query.scope, filters=filters), loosened=tuple(dropped))
 
 
 def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: float = 0.5) -> list[Hit]:
-    """The `k` best passages for `query`, best first; none for a query without a word or number."""
+    """The `k` best passages for `query` within its filters, best first; none for a query without a word
+    or number, or when the filters match nothing (see `reach` for loosening the question's own scope)."""
     if not tokens(query.text):  # '', '?!…—', emoji: nothing to look for, so nothing is found
         return []
     index.refresh()
-    filters, allowed = _within_reach(index, query.scope.filters)
+    filters = query.scope.filters
+    allowed = index.allowed_rows(filters)
+    if allowed is not None and not allowed:
+        return []
     qvec = index.embedder.embed_query(query.dense_text)
     dense = index.dense(qvec, CANDIDATES, allowed)
     keyword = index.keyword(query.match, CANDIDATES, filters)
@@ -89,7 +102,32 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
         doc = docs.get(chunk.doc_id) or docs.setdefault(chunk.doc_id, index.document(chunk.doc_id))
         hits.append(Hit(rank=rank, score=score, chunk=chunk, doc=doc,
                         dense=dense_by_id.get(rowid), keyword=keyword_by_id.get(rowid)))
+    if asks_grade(query.text):
+        hits = with_grade_tables(index, hits, k, qvec)
     return hits
+
+
+GRADED_REPORTS = 3  # reports whose grade tables a question about grades brings forward
+
+
+def with_grade_tables(index: Index, hits: list[Hit], k: int, qvec) -> list[Hit]:
+    """For a question about grades: each of the first few graded reports' grade table, placed just
+    before that report's first passage (the table answers; passages about the topic explain)."""
+    out: list[Hit] = []
+    have = {h.chunk.chunk_id for h in hits}
+    reports = 0
+    for hit in hits:
+        doc = hit.doc
+        if doc.meta.judgements and reports < GRADED_REPORTS and not any(h.doc.doc_id == doc.doc_id for h in out):
+            reports += 1
+            offset = doc.text.find(doc.meta.judgements[0].text)
+            found = index.chunk_at(doc.doc_id, offset) if offset >= 0 else None
+            if found and found[1].chunk_id not in have:
+                have.add(found[1].chunk_id)
+                cosine = _cosines(index, [found[0]], qvec).get(found[0])
+                out.append(Hit(rank=0, score=hit.score, chunk=found[1], doc=doc, dense=cosine))
+        out.append(hit)
+    return [replace(h, rank=n) for n, h in enumerate(out[:k], 1)]
 
 
 def _cosines(index: Index, rowids: list[int], qvec) -> dict[int, float]:
@@ -104,11 +142,6 @@ def _cosines(index: Index, rowids: list[int], qvec) -> dict[int, float]:
             except KeyError:
                 pass
         return found
-
-
-def spans_time(question: str) -> bool:
-    """True for questions about change across letters ('over time', 'since 2022', 'between ... and ...')."""
-    return _OVER_TIME.search(question) is not None
 
 
 def distinct(ranked: list[tuple[int, float]], chunks: dict, k: int, per_doc: int | None = None,
@@ -163,21 +196,31 @@ def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]], how: 
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _within_reach(index: Index, filters: Filters) -> tuple[Filters, list[int] | None]:
-    """The filters, loosened step by step (visit number, dates, type, council) until something matches."""
-    steps = [
-        {},
-        {"visit_number": None},
-        {"visit_number": None, "years": (), "date_from": None, "date_to": None},
-        {"visit_number": None, "years": (), "date_from": None, "date_to": None, "doc_types": ()},
-        {"visit_number": None, "years": (), "date_from": None, "date_to": None, "doc_types": (), "local_authorities": ()},
-    ]
-    for step in steps:
-        loosened = replace(filters, **step)
-        allowed = index.allowed_rows(loosened)
+_LOOSENING = (  # what is dropped at each step, and how it is said
+    (("visit_number",), "the visit number"),
+    (("years", "date_from", "date_to"), "the years"),
+    (("doc_types",), "the kind of document"),
+    (("local_authorities",), "the council"),
+    (("source_kinds",), "the source"),
+)
+
+
+def _within_reach(index: Index, filters: Filters, explicit: Filters) -> tuple[Filters, list[str]]:
+    """The filters, with scope read from the question's words dropped step by step (visit number, dates,
+    type, council) until something matches; what was dropped, in words. Explicit filters stay."""
+    current, dropped = filters, []
+    for fields, words in ((None, ""),) + _LOOSENING:
+        if fields:
+            if any(getattr(explicit, f) not in ((), None) for f in fields):
+                continue  # the user asked for it: never widened
+            if all(getattr(current, f) in ((), None) for f in fields):
+                continue
+            current = replace(current, **{f: Filters.__dataclass_fields__[f].default for f in fields})
+            dropped.append(f"{words} read from the question matched no letter, so it was not applied")
+        allowed = index.allowed_rows(current)
         if allowed is None or allowed:
-            return loosened, allowed
-    return Filters(), index.allowed_rows(Filters())
+            return current, dropped
+    return current, dropped
 
 
 def _merge(a: Filters, b: Filters) -> Filters:

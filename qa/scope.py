@@ -14,8 +14,8 @@ _ORDINALS = {
     "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10,
 }
 _YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
-_RANGE = re.compile(r"\b(?:between|from)\s+(20[0-3]\d)\s+(?:and|to|-|–)\s+(20[0-3]\d)\b", re.I)
-_SINCE = re.compile(r"\b(?:since|after)\s+(20[0-3]\d)\b", re.I)
+_RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?(20[0-3]\d)\b", re.I)
+_SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+|its\s+|their\s+)?(20[0-3]\d)\b", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(20[0-3]\d)\b", re.I)
 _MONITORING = re.compile(r"\b(?:(\w+)\s+)?monitoring visits?\b", re.I)
 
@@ -29,6 +29,15 @@ _TYPE_PHRASES: list[tuple[re.Pattern, tuple[str, ...]]] = [
     (re.compile(r"\b(?:full |ILACS |standard |short |graded )?inspections?(?: reports?)?\b|\bILACS\b", re.I),
      ("ilacs_inspection", "sif_inspection")),
 ]
+_OVER_TIME = re.compile(
+    r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bbetween\b.*\band\b|\bimprov(?:ed|ing)\b|\bprogress(?:ed)?\b"
+    r"|\bdevelop(?:ed|ing)\b|\bacross\b|\bby the time\b|\bstill\b|\bany longer\b|\bevolv"
+    r"|\b(?:got|get|gets|getting|gotten|become|became) (?:any |much )?(?:better|worse)\b|\bworsen|\bdeteriorat|\bfixed\b"
+    r"|\bsorted\b|\bcompared (?:with|to)\b|\bgone (?:up|down)\b|\bwent (?:up|down)\b|\bsped up\b",
+    re.I,
+)
+_LATEST = re.compile(r"\b(?:latest|last|most recent|newest|current|recent)\b(?!\s+(?:year|month|week|summer|spring|autumn|winter))",
+                     re.I)
 _PRESS = re.compile(r"\b(?:press|newspapers?|news articles?|articles?|journalists?|reported in the)\b", re.I)
 
 
@@ -39,6 +48,7 @@ class Scope:
     filters: Filters = field(default_factory=Filters)
     unknown_authorities: tuple[str, ...] = ()  # named in the question but not in the index
     notes: tuple[str, ...] = ()
+    latest: bool = False  # only each council's most recent matching document ("the latest focused visit")
 
     def describe(self) -> str:
         return "; ".join(self.notes)
@@ -63,6 +73,9 @@ def parse_scope(question: str, indexed_authorities: set[str]) -> Scope:
         notes.append("council: " + ", ".join(known))
 
     years, date_from, date_to = _years(question)
+    over_time = spans_time(question)
+    if over_time and years:  # "since the 2019 inspection": that letter and every one after it
+        years, date_from = (), f"{min(years)}-01-01"
     if years:
         filters = replace(filters, years=years)
         notes.append("year: " + ", ".join(map(str, years)))
@@ -71,6 +84,8 @@ def parse_scope(question: str, indexed_authorities: set[str]) -> Scope:
         notes.append(f"dates: {date_from or '…'} to {date_to or '…'}")
 
     types, number = _doc_types(question)
+    if over_time and number is None:
+        types = ()  # a later visit of any kind may show the change
     if types:
         filters = replace(filters, doc_types=types)
         notes.append("type: " + ", ".join(t.replace("_", " ") for t in types))
@@ -81,7 +96,10 @@ def parse_scope(question: str, indexed_authorities: set[str]) -> Scope:
     if _PRESS.search(question):
         filters = replace(filters, source_kinds=("press",))
         notes.append("press articles")
-    return Scope(filters=filters, unknown_authorities=unknown, notes=tuple(notes))
+    latest = bool(_LATEST.search(question)) and not over_time and not years and not (date_from or date_to)
+    if latest:
+        notes.append("the latest letter")
+    return Scope(filters=filters, unknown_authorities=unknown, notes=tuple(notes), latest=latest)
 
 
 def _years(question: str) -> tuple[tuple[int, ...], str | None, str | None]:
@@ -131,3 +149,8 @@ def without_scope_words(question: str) -> str:
     for a, b in spans:  # spans may overlap ("joint targeted area inspection" holds "inspection")
         drop[a:b] = [True] * (b - a)
     return "".join(" " if gone else ch for ch, gone in zip(question, drop))
+
+
+def spans_time(question: str) -> bool:
+    """True for questions about change across letters ('over time', 'since 2022', 'between ... and ...')."""
+    return _OVER_TIME.search(question) is not None

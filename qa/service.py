@@ -5,7 +5,7 @@ from __future__ import annotations
 from index.index import Filters, Index
 from qa.answer import Answerer, ExtractiveAnswerer
 from qa.models import Answer, Hit, Verdict
-from qa.retrieve import Query, build_query, search
+from qa.retrieve import Query, build_query, reach, search
 
 PASSAGES = 10  # passages returned with every answer, abstentions included
 
@@ -15,13 +15,13 @@ class QA:
 
     def __init__(self, index: Index, answerer: Answerer | None = None, fusion: str = "rrf"):
         self.index = index
-        self.answerer = answerer or ExtractiveAnswerer(index.embedder, sentence_vectors=index.sentence_vectors)
+        self.answerer = answerer or self.extractive()
         self.fusion = fusion
 
     def make_answerer(self, settings) -> Answerer:
         """The answerer `settings` choose: extractive, or generative with their chat model."""
         if settings.answerer == "extractive":
-            return ExtractiveAnswerer(self.index.embedder, sentence_vectors=self.index.sentence_vectors)
+            return self.extractive()
         if settings.answerer != "generative":
             from qa.llm import ModelUnavailable
 
@@ -32,9 +32,14 @@ class QA:
         return GenerativeAnswerer(chat_model(settings), self, GenerationSettings(
             context_tokens=settings.llm_context_tokens, unsupported=settings.llm_unsupported))
 
+    def extractive(self) -> ExtractiveAnswerer:
+        """The default answerer over this index, with its stored sentence vectors and grade tables."""
+        return ExtractiveAnswerer(self.index.embedder, sentence_vectors=self.index.sentence_vectors,
+                                  chunk_at=self.index.chunk_at)
+
     def search(self, text: str, k: int = PASSAGES, filters: Filters | None = None,
                councils_only: bool = False) -> tuple[Query, list[Hit]]:
-        query = build_query(self.index, text, filters, councils_only=councils_only)
+        query = reach(self.index, build_query(self.index, text, filters, councils_only=councils_only))
         return query, search(self.index, query, k, fusion=self.fusion)
 
     def ask(self, question: str, filters: Filters | None = None, k: int = PASSAGES) -> Answer:

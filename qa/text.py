@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import snowballstemmer
+
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below
 between both but by can could did do does doing done down during each few for from further had has have
@@ -27,6 +29,10 @@ example examples currently current recent recently latest grade grades graded ra
 judged judgement judgements receive received get got given awarded went wrong problem problems issue issues
 handling handle handled change changed changes changing criticism criticised criticisms act acted time times
 happen happening difference differences approach whether anything something
+really exactly actually true truly correct right wrong heard read reported reportedly claim claimed claims
+apparently supposedly story thing things stuff lot lots getting gets worse worst bodies body share cent percent
+whats anyone anybody talk talked talking saying mentioned mention latest last previous earlier lately year years
+tell know knew kind bit quite pretty sure fact facts okay ok please
 """.split())
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
@@ -43,20 +49,15 @@ def tokens(text: str) -> list[str]:
     return [t for t in out if t]
 
 
+_PORTER = snowballstemmer.stemmer("porter")  # the stemmer SQLite's FTS5 'porter' tokenizer uses
+
+
 def stem(word: str) -> str:
-    """A light English stemmer: 'caseloads' -> 'caseload', 'allocated' -> 'allocat', 'studies' -> 'studi'."""
-    w = word.lower()
-    if len(w) <= 3 or w[0].isdigit():
+    """The Porter stem, as the keyword index stems: 'caseloads' -> 'caseload', 'families' -> 'famili' = stem('family')."""
+    w = word.lower().replace("’", "'")
+    if len(w) <= 2 or w[0].isdigit():
         return w
-    for suffix in ("ational", "ations", "ation", "ments", "ment", "ness", "ingly", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: -len(suffix)]
-            if suffix == "ies":
-                w += "i"
-            break
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]
-    return w
+    return _PORTER.stemWord(w)
 
 
 # People-words stay key terms in a question asking who: "Who were the inspectors on ...?"

@@ -32,8 +32,9 @@ def test_every_citation_is_verbatim_and_points_at_its_offsets(corpus_qa):
 def test_a_question_about_change_quotes_each_letter_in_date_order(corpus_qa):
     answer = corpus_qa.ask("How has the quality assurance framework developed over time?")
     dates = [corpus_qa.index.document(c.doc_id).meta.when for c in answer.citations]
-    assert dates == sorted(dates)
-    assert {"000_49ecad93d48c1fcf", "003_665291b22608addb"} <= {c.doc_id for c in answer.citations}
+    assert dates == sorted(dates, key=lambda d: d or "9999")  # undated documents last
+    assert len({c.doc_id for c in answer.citations}) >= 3  # one sentence from each of several letters
+    assert "000_49ecad93d48c1fcf" in {c.doc_id for c in answer.citations}
 
 
 def test_the_second_monitoring_visit_scope_finds_its_inspectors(corpus_qa):
