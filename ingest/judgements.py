@@ -56,7 +56,7 @@ def _is_area(area: str) -> bool:
 
 
 # A grade named in running text: "was judged to require improvement", "rated good", "inadequate".
-_GRADE_WORDS = [
+GRADE_WORDS = [
     ("Requires improvement to be good", re.compile(r"\b(?:requires?|requiring)\s+improvement(?:\s+to\s+be\s+good)?\b", re.I)),
     ("Outstanding", re.compile(r"\boutstanding\b", re.I)),
     ("Inadequate", re.compile(r"\binadequate\b", re.I)),
@@ -71,7 +71,7 @@ def grades_in(text: str) -> list[str]:
     """
     found = []
     spans: list[tuple[int, int]] = []
-    for name, pattern in _GRADE_WORDS:
+    for name, pattern in GRADE_WORDS:
         for m in pattern.finditer(text or ""):
             if not any(a <= m.start() < b for a, b in spans):
                 spans.append(m.span())

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from index.index import Filters
+from ingest.authorities import find_authorities
+from ingest.dates import MONTH_NAMES, format_span, say_date
 from ingest.duplicates import same_letter, shingles
 from ingest.metadata import find_metadata
 from ingest.models import Document, Metadata
 from ingest.sentences import split_sentences
-from qa import checks, grades
+from qa import calibrated, checks, grades
+from qa.calibrated import LogisticModel
 from ingest.quotes import quotations
 from qa.forensics import examine, overall_status
 from qa.models import Evidence, Verdict
@@ -18,9 +23,10 @@ from qa.terms import covered, missing
 from qa.text import tokens
 
 # Closeness of claim and sentence: 0.6 x cosine of their embeddings + 0.4 x share of the claim's key
-# terms (weighted by rarity). Set on the whole claim set: BCP claims and both BCP press articles.
-CLOSE = 0.56  # at or above, the sentence speaks to the claim and is judged against it
-SILENT = 0.40  # below, the letters do not address the claim at all
+# terms (weighted by rarity). Verdicts weigh it through the fitted models (qa/weights); these two
+# lines remain for written-answer support and for wording a reason.
+CLOSE = 0.56  # at or above, a written sentence is close enough to a letter sentence to be supported by it
+SILENT = 0.40  # below, nothing in the letters speaks to the claim at all
 OFFICIAL_MARGIN = 0.05  # an official sentence this close to the best press one is preferred
 CLAIM_PASSAGES = 20  # passages searched for a claim's sentence; a reworded claim may sit low
 ALIGNED_PASSAGES = 16  # of those, the passages whose sentences are compared with the claim
@@ -97,84 +103,318 @@ def check_document(qa, doc: Document) -> list[Verdict]:
     return check_text(qa, doc.text, exclude=(doc.doc_id,))
 
 
-def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> Verdict:
+@dataclass(frozen=True)
+class Assessment:
+    """What the letters hold for one claim, before a verdict: the evidence, what differs, and the signals
+    the verdict model weighs."""
+
+    claim: str
+    evidence: tuple[Evidence, ...]
+    conflicts: tuple[str, ...]  # each check's reason against the closest sentence, naming both sides' words
+    quotes: tuple[dict, ...]
+    quote_status: str | None
+    attribution: str
+    warning: str
+    features: dict = field(compare=False)
+    silent: str = ""  # why nothing was close, when nothing was
+    elsewhere: tuple[str, ...] = ()  # differences from a letter of another visit than the claim reports
+
+
+@dataclass(frozen=True)
+class VerdictModels:
+    """Two fitted models: does a letter speak to the claim (found), and does it say otherwise (contradicts)."""
+
+    found: LogisticModel
+    contradicts: LogisticModel
+
+    @classmethod
+    def shipped(cls) -> "VerdictModels":
+        return cls(calibrated.load("claim_found"), calibrated.load("claim_contradicts"))
+
+
+def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = (),
+          models: VerdictModels | None = None) -> Verdict:
     """Supported, contradicted or not found, with the evidence and a reason a person can check."""
     if _question(claim):
         return Verdict(claim, "not_found", "this is a question, not a claim: it asserts nothing to check",
                        attribution=framing.describe() if framing else "")
-    quotes = [examine(qa, q, exclude) for q in quotations(claim)]
-    quote_status = overall_status(quotes)
-    if grades.grade_claim(claim):
-        before = (framing.meta.visit_dates or (framing.meta.date,))[0] if framing and (
-            framing.meta.visit_dates or framing.meta.date) else None
-        found = grades.find_judgements(claim, [d for d in qa.index.documents() if d.doc_id not in exclude], before)
-        if found:
-            return _judge_grade(claim, found, quotes)
-    query, hits = qa.search(claim, k=CLAIM_PASSAGES, filters=Filters(exclude_doc_ids=exclude), councils_only=True)
+    graded = _grade_verdict(qa, claim, framing, exclude)
+    if graded is not None:
+        return graded
+    return decide(assess(qa, claim, framing, exclude), models or VerdictModels.shipped())
+
+
+def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> Assessment:
+    """The evidence for a claim and everything that differs, with the signals for a verdict."""
+    within = _attributed_letters(qa, claim, framing, exclude)
+    quotes = tuple(examine(qa, q, exclude, within) for q in quotations(claim))
+    quote_status = overall_status(list(quotes))
+    # Search the letters the claim is about when it says which (council, year, the article's visit).
+    scope = Filters(doc_ids=within, exclude_doc_ids=exclude) if within else Filters(exclude_doc_ids=exclude)
+    query, hits = qa.search(claim, k=CLAIM_PASSAGES, filters=scope, councils_only=True)
     ranked = _aligned(qa, query, hits)
-    if not ranked:
-        return Verdict(claim, "not_found", "nothing in the letters is close to this claim", quote_status, (),
-                       tuple(quotes), attribution=framing.describe() if framing else "", confidence="low")
-    quoted = _quoted_sentences(qa, query, quotes)
+    quoted = _quoted_sentences(qa, query, list(quotes))
     if quoted:  # a verbatim quotation locates its source: judge by the sentence that holds it
-        ranked = quoted + ranked
-        best_sim, best_cov, best = quoted[0]
-    else:
-        best_sim, best_cov, best = _preferred(qa, ranked, framing)
+        ranked = quoted + [r for r in ranked if (r[2].doc_id, r[2].start) not in
+                           {(q[2].doc_id, q[2].start) for q in quoted}]
+    features = {f"quote_{s}": float(quote_status == s) for s in ("verbatim", "altered", "absent")}
+    features["quote_meaning"] = float(any(q["status"] == "altered" and _meaning_changed(q) for q in quotes))
+    features["claim_words"] = math.log(1 + len(tokens(claim)))
+    features["attributed"] = float(bool(_ATTRIBUTION.search(claim)))
+    duration = _duration_conflict(qa, claim, framing, within) or _visit_date_conflict(qa, claim, framing, within)
+    features["duration"] = float(bool(duration))
+    if not ranked:
+        return Assessment(claim, (), (duration,) if duration else (), quotes, quote_status,
+                          framing.describe() if framing else "", "", features, "nothing in the letters is close to this claim")
+    best_sim, best_cov, best = quoted[0] if quoted else _preferred(qa, ranked, framing)
     evidence = (best,) + tuple(e for _, _, e in ranked if (e.doc_id, e.start) != (best.doc_id, best.start))[:2]
-    attribution, warning = _attribute(best, qa.index.document(best.doc_id).meta, framing)
+    best_doc = qa.index.document(best.doc_id)
+    attribution, warning = _attribute(best, best_doc.meta, framing)
     if warning:
         attribution = _framed_attribution(qa, framing)
-    score = closeness(best_sim, best_cov)
-    close = score >= CLOSE
-    only_press = best.source_kind != "official"
-    source = " (only another press article says this)" if only_press else ""
+    other_visit = bool(warning) or _names_another_visit(claim, best_doc)
+    compared = _without_own_dates(claim, best_doc)  # "the 2021 inspection found ..." names the letter, not a fact
+    conflicts, elsewhere = [], []
+    for check in checks.ALL_CHECKS:
+        conflict = check(compared if check is checks.check_dates else claim, best.quote)
+        features[f"conflict_{check.__name__[6:]}"] = float(bool(conflict))
+        if conflict:  # another visit's letter says nothing of this one
+            (elsewhere if other_visit else conflicts).append(conflict)
+    if duration:
+        conflicts.append(duration)
+    second = closeness(*ranked[1][:2]) if len(ranked) > 1 else 0.0
+    lacking = missing(list(query.groups), best.quote)
+    features.update(closeness=closeness(best_sim, best_cov), sim=best_sim, cov=best_cov, second=second,
+                    any_conflict=float(bool(conflicts)), only_press=float(best.source_kind != "official"),
+                    warning=float(bool(warning)), lacking=float(len(lacking)), quoted_source=float(bool(quoted)))
+    silent = ("the letters never use: " + ", ".join(lacking)) if lacking else "no sentence in the letters says this"
+    return Assessment(claim, evidence, tuple(conflicts), quotes, quote_status, attribution, warning, features, silent,
+                      tuple(elsewhere))
+
+
+def decide(a: Assessment, models: VerdictModels) -> Verdict:
+    """The verdict the fitted models give an assessment; a contradiction also needs a named difference."""
+    features = a.features
+    if not a.evidence:
+        if a.conflicts:  # a duration the letter's own dates contradict
+            return Verdict(a.claim, "contradicted", a.conflicts[0], a.quote_status, (), a.quotes, a.attribution)
+        return Verdict(a.claim, "not_found", a.silent, a.quote_status, (), a.quotes, a.attribution, confidence="low")
+    best = a.evidence[0]
+    where = _where(best)
+    source = " (only another press article says this)" if best.source_kind != "official" else ""
+    p_found = models.found.probability(features)
+    p_contra = models.contradicts.probability(features)
+    t = models.contradicts.thresholds
 
     def verdict(kind: str, reason: str, sure: bool) -> Verdict:
-        return Verdict(claim, kind, reason, quote_status, evidence, tuple(quotes), attribution, warning,
+        return Verdict(a.claim, kind, reason, a.quote_status, a.evidence, a.quotes, a.attribution, a.warning,
                        "high" if sure else "low")
 
-    if quote_status == "verbatim" and not close:
-        return verdict("supported", f"the quoted words stand in {_where(best)}{source}", not warning)
-    if not close:
-        if score < SILENT:
-            lacking = missing(list(query.groups), best.quote)
-            reason = ("the letters never use: " + ", ".join(lacking)) if lacking else "no sentence in the letters says this"
-            return verdict("not_found", reason, True)
-        return verdict("not_found", f"the closest sentence only partly matches: “{best.quote}” — {_where(best)}{source}",
-                       False)
-    for check in checks.ALL_CHECKS:
-        conflict = check(claim, best.quote)
-        if conflict and warning and check in _VISIT_FACTS:
-            # another visit's letter differing on dates, names or counts says nothing of this visit
-            return verdict("not_found", f"no indexed letter of the visit the article reports says this; "
-                                        f"{_where(best)}, another visit, differs: {conflict}", False)
-        if conflict:
-            return verdict("contradicted", f"{conflict} — {_where(best)}{source}", not only_press)
-    altered = next((q for q in quotes if q["status"] == "altered"), None)
-    if altered:
-        return verdict("contradicted", f"the quotation is altered ({altered['summary']}) — {_where(best)}{source}",
-                       not only_press)
-    return verdict("supported", f"{_where(best)} says: “{best.quote}”{source}", not (warning or only_press))
+    if a.conflicts and p_contra >= t.get("contradicted_above", 0.5) and (p_found >= models.found.thresholds.get(
+            "found_above", 0.5) or features.get("duration") or features.get("quote_meaning")):
+        sure = p_contra >= t.get("sure_above", 0.8) and not source
+        return verdict("contradicted", f"{a.conflicts[0]} — {where}{source}", sure)
+    if p_found < models.found.thresholds.get("found_above", 0.5):
+        if features.get("quote_verbatim"):
+            return verdict("supported", f"the quoted words stand in {where}{source}", False)
+        if features["closeness"] < SILENT:
+            return verdict("not_found", a.silent, True)
+        return verdict("not_found", f"the closest sentence only partly matches: “{best.quote}” — {where}{source}", False)
+    if a.elsewhere:
+        return verdict("not_found", f"no indexed letter of the visit the claim reports says this; {where}, another "
+                                    f"visit, differs: {a.elsewhere[0]}", False)
+    if a.conflicts:  # a difference the models do not trust enough to accuse: say so, do not accuse
+        return verdict("not_found", f"the closest sentence differs ({a.conflicts[0]}), but may not speak of the "
+                                    f"same thing: “{best.quote}” — {where}{source}", False)
+    altered = next((q for q in a.quotes if q["status"] == "altered"), None)
+    note = f"; the quotation is altered ({altered['summary']})" if altered else ""
+    return verdict("supported", f"{where} says: “{best.quote}”{source}{note}",
+                   not (a.warning or source) and p_found >= models.found.thresholds.get("sure_above", 0.8))
 
 
-def _judge_grade(claim: str, found: list, quotes: list[dict]) -> Verdict:
-    """A grade claim against the grade-table rows of the reports it may mean (latest first)."""
-    said = checks.grade(claim)
-    matching = [(doc, row) for doc, row in found if checks.grade(row.grade) == said]
-    latest_doc, latest = found[0]
-    doc, row = matching[0] if matching else found[0]
-    evidence = grades.evidence_for(doc, row)
+_DURATION = re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ](?P<unit>day|week)s?"
+                       r"(?:[- ]long)?\b", re.I)
+_NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+
+
+def _duration_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...]) -> str:
+    """'a three-week inspection' where the letter's own visit dates span two weeks: the difference, else ''."""
+    m = _DURATION.search(claim)
+    if not m or not within:
+        return ""
+    n = int(m.group("n")) if m.group("n").isdigit() else _NUMBER_WORDS[m.group("n").lower()]
+    unit = m.group("unit").lower()
+    docs = [d for d in (qa.index.document(i) for i in within) if d is not None and d.meta.visit_dates]
+    if framing is not None:
+        docs = [d for d in docs if d.meta.doc_type == framing.meta.doc_type] or docs
+    if len({d.meta.visit_dates for d in docs}) != 1:
+        return ""  # which visit the claim means is not certain
+    doc = docs[0]
+    first, last = date.fromisoformat(doc.meta.visit_dates[0]), date.fromisoformat(doc.meta.visit_dates[-1])
+    days = (last - first).days + 1
+    working = sum(1 for k in range(days) if (first + timedelta(k)).weekday() < 5)
+    fits = n in (days, working) if unit == "day" else (n - 1) * 7 < days <= n * 7
+    if fits:
+        return ""
+    return (f"the claim says {m.group(0)}; {doc.meta.title} gives the dates {format_span(doc.meta.visit_dates)} "
+            f"({days} day{'s' if days != 1 else ''})")
+
+
+def _own_dates(doc: Document) -> tuple[set[str], set[str]]:
+    """The years and months a letter may be named by: its publication's and its visit's."""
+    days = list(doc.meta.visit_dates) + ([doc.meta.date] if doc.meta.date else [])
+    return grades.years_of(doc) | {d[:4] for d in days}, {d[:7] for d in days}
+
+
+def _names_another_visit(claim: str, doc: Document) -> bool:
+    """True when the claim dates what it reports (a year or month) and none of those dates is the letter's."""
+    named = {d for d in checks.dates(claim) if not d.startswith("*") and len(d) <= 7}
+    if not named or doc.meta.source_kind != "official":
+        return False
+    years, months = _own_dates(doc)
+    return not any(d in years or d in months for d in named)
+
+
+def _without_own_dates(claim: str, doc: Document) -> str:
+    """`claim` less the years and months that name the letter itself ("Ofsted's 2021 inspection found ...")."""
+    years, months = _own_dates(doc)
+    out = claim
+    for month in months:
+        name = MONTH_NAMES[int(month[5:7]) - 1]
+        out = re.sub(rf"(?<!\d )\b{name},?\s+{month[:4]}\b", " ", out)
+    month_before = re.compile(r"(?:" + "|".join(MONTH_NAMES) + r"),?\s+$")
+    for year in years:
+        out = re.sub(rf"\b{year}\b", lambda m: m.group() if month_before.search(m.string[:m.start()]) else " ", out)
+    return out
+
+
+_VISITED = re.compile(r"\b(?:visit(?:ed|s)?|inspect(?:ed|ion|ors were)|took place|carried out|were in|was held|"
+                      r"spent)\b", re.I)
+
+
+def _visit_date_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...]) -> str:
+    """'visited on 25 and 26 October 2021' where the letter's own visit dates differ: the difference, else ''."""
+    if not _VISITED.search(claim) or not within:
+        return ""
+    said = sorted(d for d in checks.dates(claim) if not d.startswith("*") and len(d) >= 7)
+    docs = [d for d in (qa.index.document(i) for i in within) if d is not None and d.meta.visit_dates
+            and d.meta.source_kind == "official"]
+    if not said or len({d.meta.visit_dates for d in docs}) != 1:
+        return ""
+    doc = docs[0]
+    first, last = doc.meta.visit_dates[0], doc.meta.visit_dates[-1]
+    months = {first[:7], last[:7]}
+    for d in said:
+        inside = first <= d <= last if len(d) == 10 else d in months
+        if not inside and not (len(d) == 10 and d == doc.meta.date):
+            return (f"the claim says {say_date(d)}; {doc.meta.title} gives the visit dates "
+                    f"{format_span(doc.meta.visit_dates)}")
+    return ""
+
+
+def _meaning_changed(quote: dict) -> bool:
+    """True when an altered quotation differs from the letter in a figure, quantifier, direction or negation."""
+    sentence = quote.get("sentence") or ""
+    return any(check(quote["quote"], sentence) for check in
+               (checks.check_numbers, checks.check_quantifier, checks.check_polarity, checks.check_negation,
+                checks.check_grade))
+
+
+def _attributed_letters(qa, claim: str, framing: Framing | None, exclude: tuple[str, ...]) -> tuple[str, ...]:
+    """The letters a claim is about: the article's framed visit when one is indexed, else the council's letters."""
+    docs = [d for d in qa.index.documents() if d.doc_id not in exclude and d.duplicate_of is None]
+    if framing is not None and framing.meta.local_authority:
+        m = framing.meta
+        framed = [d for d in docs if d.meta.source_kind == "official" and d.meta.local_authority == m.local_authority
+                  and d.meta.doc_type == m.doc_type and (not m.visit_number or d.meta.visit_number == m.visit_number)
+                  and (not m.visit_dates or not d.meta.visit_dates or abs(_months(d.meta.visit_dates[0])
+                                                                           - _months(m.visit_dates[0])) <= 3)]
+        if framed:
+            return tuple(d.doc_id for d in framed)
+    councils = {name for name, _, _ in find_authorities(claim)}
+    if framing is not None and framing.meta.local_authority:
+        # an article's dates are of events it recounts; the visit it reports is not indexed: any of the council's
+        return tuple(d.doc_id for d in docs if d.meta.local_authority in councils | {framing.meta.local_authority})
+    years = {d[:4] for d in checks.dates(claim) if not d.startswith("*")}
+    chosen = [d for d in docs if d.meta.local_authority in councils]
+    dated = [d for d in chosen if years & grades.years_of(d)]
+    return tuple(d.doc_id for d in (dated or chosen))
+
+
+def _months(iso: str) -> int:
+    return int(iso[:4]) * 12 + int(iso[5:7])
+
+
+def _grade_verdict(qa, claim: str, framing: Framing | None, exclude: tuple[str, ...]) -> Verdict | None:
+    """A grade claim judged against the grade tables of the reports it may mean, if it is one."""
+    if not grades.grade_claim(claim):
+        return None
+    parts = grades.graded_parts(claim)
+    before = (framing.meta.visit_dates or (framing.meta.date,))[0] if framing and (
+        framing.meta.visit_dates or framing.meta.date) else None
+    councils = {name for name, _, _ in find_authorities(claim)} | (
+        {framing.meta.local_authority} if framing and framing.meta.local_authority else set())
+    if not parts or not councils:
+        return None  # a grade of no named council is no claim about any report in particular
+    docs = [d for d in qa.index.documents() if d.doc_id not in exclude and d.meta.local_authority in councils]
+    reports = grades.reports_for(claim, docs, before)
+    if not reports:
+        return None
+    quotes = [examine(qa, q, exclude, _attributed_letters(qa, claim, framing, exclude)) for q in quotations(claim)]
+    tied = bool(before) or any(d for d in checks.dates(claim) if not d.startswith("*"))
+    return _judge_grade(claim, reports, parts, quotes, tied)
+
+
+def _judge_grade(claim: str, reports: list[Document], parts: list, quotes: list[dict], tied: bool = True) -> Verdict:
+    """Every grade a claim states against the grade table of the report it means (latest first when it
+    names no year): all agree, supported; one differs, contradicted, naming the row, but only when the
+    claim's years or its article tie it to that report (else not found: it may mean another inspection)."""
+    def speaks_of(part, doc: Document) -> bool:
+        return not part.years or bool(set(part.years) & grades.years_of(doc))
+
+    def mismatches(doc: Document) -> list:
+        wrong = []
+        for part in parts:
+            if not speaks_of(part, doc):
+                continue
+            rows = list(doc.meta.judgements) if part.every else [grades.row_for(doc, part.area)]
+            wrong += [row for row in rows if row is not None and row.grade.lower() != part.grade]
+        return wrong
+
+    def rows(doc: Document) -> list:
+        found = [r for p in parts if speaks_of(p, doc)
+                 for r in (doc.meta.judgements if p.every else [grades.row_for(doc, p.area)]) if r]
+        return list(dict.fromkeys(found))
+
+    latest = reports[0]
+    agreeing = [d for d in reports if rows(d) and not mismatches(d)]
+    status = overall_status(quotes)
+    if agreeing:
+        doc = agreeing[0]
+        evidence = tuple(grades.evidence_for(doc, r) for r in rows(doc))
+        where = _where(evidence[0])
+        reason = "; ".join(f"{r.area}: {r.grade}" for r in rows(doc))
+        sure = doc is latest or bool(checks.dates(claim))
+        if not sure:
+            reason += f"; the latest report, {_where(grades.evidence_for(latest, latest.meta.judgements[0]))}, grades " \
+                      f"it {grades.row_for(latest, parts[0].area).grade if grades.row_for(latest, parts[0].area) else '—'}"
+        return Verdict(claim, "supported", f"{where} grades {reason}", status, evidence, tuple(quotes),
+                       attribution=where, confidence="high" if sure else "low")
+    wrong = mismatches(latest)
+    if not wrong:
+        return Verdict(claim, "not_found", "the grade table does not grade what the claim names", status, (),
+                       tuple(quotes), confidence="low")
+    row = wrong[0]
+    evidence = grades.evidence_for(latest, row)
     where = _where(evidence)
-    reason = f"{where} grades {row.area}: {row.grade}"
-    if not matching:
-        return Verdict(claim, "contradicted", f"the claim says '{said}'; " + reason, overall_status(quotes),
-                       (evidence,), tuple(quotes), attribution=where)
-    sure = doc is latest_doc or bool(checks.dates(claim))
-    if not sure:
-        reason += f"; the latest report, {_where(grades.evidence_for(latest_doc, latest))}, grades it {latest.grade}"
-    return Verdict(claim, "supported", reason, overall_status(quotes), (evidence,), tuple(quotes),
-                   attribution=where, confidence="high" if sure else "low")
+    said = next((p.grade for p in parts if p.every or grades.row_for(latest, p.area) == row), parts[0].grade)
+    if not tied:
+        return Verdict(claim, "not_found", f"no indexed report grades it '{said}'; the latest, {where}, grades "
+                                           f"{row.area}: {row.grade} (the claim names no year, so it may mean an "
+                                           f"earlier inspection)", status, (evidence,), tuple(quotes),
+                       attribution=where, confidence="low")
+    return Verdict(claim, "contradicted", f"the claim says '{said}'; {where} grades {row.area}: {row.grade}", status,
+                   (evidence,), tuple(quotes), attribution=where)
 
 
 def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
@@ -261,7 +501,6 @@ def _attribute(evidence: Evidence, meta: Metadata, framing: Framing | None) -> t
     return where, f"the article frames this as the {framing.describe()}, but the sentence stands in {where}"
 
 
-_VISIT_FACTS = (checks.check_numbers, checks.check_dates, checks.check_ordinals, checks.check_names)
 
 
 def _framed_attribution(qa, framing: Framing) -> str:

@@ -52,9 +52,14 @@ _OPPOSITES = [
     ("consistent", "inconsistent"), ("better", "worse"), ("rising", "falling"), ("reduced", "increased"),
     ("safe", "unsafe"), ("appropriate", "inappropriate"), ("sufficient", "insufficient"), ("adequate", "inadequate"),
     ("praised", "criticised"), ("stable", "unstable"), ("good", "poor"), ("timely", "delayed"),
+    ("highest", "lowest"), ("high", "low"), ("rise", "reduction"), ("rise", "fall"), ("rises", "falls"),
+    ("increase", "reduction"), ("increased", "reduced"), ("more", "less"), ("better", "less"), ("double", "half"),
+    ("double", "triple"), ("improvement", "deterioration"), ("strengthened", "weakened"), ("quicker", "slower"),
+    ("faster", "slower"), ("earlier", "later"), ("strong", "poor"), ("well", "poorly"),
 ]
 _NEGATORS = {"not", "no", "never", "nor", "cannot", "can't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't",
-             "weren't", "hasn't", "haven't", "won't", "lack", "lacks", "lacking", "without", "fail", "fails", "failed"}
+             "weren't", "hasn't", "haven't", "won't", "lack", "lacks", "lacking", "without", "fail", "fails", "failed",
+             "outside", "absence", "absent", "neither"}
 _PERSON_ROLE = re.compile(r"\b(?:(?i:inspectors?|director|chief executive|lead member)|DCS|Mr|Mrs|Ms|Dr|Dear)\b")
 _PERSON = re.compile(r"\b(?:[A-Z][a-z’']+(?:-[A-Z][a-z]+)?\s){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _NOT_NAMES = {"His", "Her", "The", "This", "Majesty", "Majesty’s", "Inspector", "Inspectors", "Council", "Children",

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 from ingest.authorities import find_authorities
+from dataclasses import dataclass
+
+from ingest.judgements import GRADE_WORDS
 from ingest.models import Document, Judgement
 from qa import checks
 from qa.models import Evidence
@@ -30,34 +33,80 @@ def grade_claim(claim: str) -> bool:
     return checks.grade(claim) is not None and _RATED.search(claim) is not None and not _ABOUT_A_VISIT.search(claim)
 
 
-def find_judgements(claim: str, docs: list[Document], before: str | None = None) -> list[tuple[Document, Judgement]]:
-    """The grade-table rows a grade claim may speak of, latest report first: reports of the council it
-    names, of the years it gives (or, for an article, published before the visit it reports), and the
-    judgement area its words name (else overall effectiveness)."""
+_CLAUSE = re.compile(r",\s*(?:but|although|though|while|whereas|with|and)\b|;|\b(?:but|although|even though|though|whereas|while)\b",
+                     re.I)
+_EARLIER = re.compile(r"\b(?:from\b(?![^,;]*\bto\b)|had been|previously|formerly|shaken off|shook off|no longer|up from|down from|"
+                      r"last time|in the past|once|used to be|rather than|instead of|since|when it was|after being|improvement on|"
+                      r"verdict of|judgement of)\b[^,;]{0,40}$", re.I)
+_NOT_YET = re.compile(r"\b(?:not|never|no longer)(?: yet| quite| been| as)?\s+(?:\w+\s+)?$", re.I)
+_EVERY = re.compile(r"\b(?:every|all|each) (?:area|judgement|aspect|part)s?\b|\bacross the board\b|\bin all areas\b", re.I)
+_ONLY = re.compile(r"\bonly\b", re.I)
+
+
+@dataclass(frozen=True)
+class GradePart:
+    """One grade a claim states: for an area (or every area), as the claim words it."""
+
+    area: str
+    grade: str  # lower case: "requires improvement to be good"
+    every: bool = False
+    years: tuple[str, ...] = ()  # years its clause names: the part speaks of the report of those years
+
+
+def graded_parts(claim: str) -> list[GradePart]:
+    """The (area, grade) pairs a claim states of the report it means, clause by clause; grades it gives as
+    past ("up from inadequate", "had been rated") and clauses about "the only area" are left out.
+
+    graded_parts("rated good overall, but care leavers still require improvement")
+      -> [GradePart("overall effectiveness", "good"), GradePart("care leavers", "requires improvement to be good")]
+    """
+    parts = []
+    for clause in _CLAUSE.split(claim):
+        if not clause or _ONLY.search(clause):
+            continue
+        for m in _grade_mentions(clause):
+            start, grade = m
+            if _EARLIER.search(clause[:start]) or _NOT_YET.search(clause[:start]):
+                continue
+            every = bool(_EVERY.search(clause))
+            years = tuple(sorted({d[:4] for d in checks.dates(clause) if not d.startswith("*")}))
+            parts.append(GradePart("every area" if every else area_named(clause), grade, every, years))
+    return list(dict.fromkeys(parts))
+
+
+def _grade_mentions(text: str) -> list[tuple[int, str]]:
+    found = []
+    for name, pattern in GRADE_WORDS:
+        for m in pattern.finditer(text):
+            if not any(a <= m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), name.lower()))
+    return [(a, g) for a, _, g in sorted(found)]
+
+
+def reports_for(claim: str, docs: list[Document], before: str | None = None) -> list[Document]:
+    """The graded reports a grade claim may speak of, latest first: of the council it names, of the years it
+    gives (or, for an article, published before the visit it reports)."""
     if _OTHER_SERVICES.search(claim):
         return []  # grades of other services are not in these tables
     councils = {name for name, _, _ in find_authorities(claim)}
     graded = [d for d in docs if d.meta.judgements and d.meta.source_kind == "official" and d.duplicate_of is None
               and (not councils or d.meta.local_authority in councils)]
-    years = {d[:4] for d in checks.dates(claim)}
+    years = {d[:4] for d in checks.dates(claim) if not d.startswith("*")}
     if years:
-        graded = [d for d in graded if years & _years_of(d)]
+        graded = [d for d in graded if years & years_of(d)]
     elif before:
         graded = [d for d in graded if d.meta.when and d.meta.when <= before]
-    area = area_named(claim)
-    found = []
-    for doc in sorted(graded, key=lambda d: d.meta.when, reverse=True):
-        for judgement in doc.meta.judgements:
-            if area in judgement.area.lower() or (area == "leaders" and "leadership" in judgement.area.lower()):
-                found.append((doc, judgement))
-                break
-    return found
+    return sorted(graded, key=lambda d: d.meta.when, reverse=True)
 
 
-def find_judgement(claim: str, docs: list[Document], before: str | None = None) -> tuple[Document, Judgement] | None:
-    """The row of the latest report `find_judgements` gives, if any."""
-    found = find_judgements(claim, docs, before)
-    return found[0] if found else None
+def row_for(doc: Document, area: str) -> Judgement | None:
+    """The grade-table row of `doc` for an area named as `area_named` names it."""
+    for judgement in doc.meta.judgements:
+        name = judgement.area.lower()
+        if area in name or (area == "leaders" and "leadership" in name) or (
+                area == "children in care" and "looked after" in name):
+            return judgement
+    return None
 
 
 def evidence_for(doc: Document, judgement: Judgement) -> Evidence:
@@ -75,7 +124,7 @@ def area_named(text: str) -> str:
     return "overall effectiveness"
 
 
-def _years_of(doc: Document) -> set[str]:
+def years_of(doc: Document) -> set[str]:
     """Years a report may be referred to by: its visit's and, for an undated one, the next."""
     years = {d[:4] for d in doc.meta.visit_dates}
     if doc.meta.date:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.grades import find_judgement, grade_claim
+from qa.grades import GradePart, grade_claim, graded_parts, reports_for, row_for
 
 DEC_2021 = "bournemouth-christchurch-poole__2022-02-11__ilacs-inspection"
 
@@ -14,13 +14,23 @@ def test_grade_claims_are_recognised():
 
 def test_the_claim_years_pick_the_inspection_and_its_words_the_area(bundled_qa):
     docs = bundled_qa.index.documents()
-    doc, row = find_judgement("In December 2021 inspectors judged the experiences of care leavers to be good.", docs)
+    claim = "In December 2021 inspectors judged the experiences of care leavers to be good."
+    [doc] = reports_for(claim, docs)
     assert doc.doc_id == DEC_2021
-    assert row.text == "The experiences and progress of children in care and care leavers Requires improvement to be good"
-    doc, row = find_judgement("Ofsted graded BCP inadequate overall.", docs)
+    [part] = graded_parts(claim)
+    assert row_for(doc, part.area).text == \
+        "The experiences and progress of children in care and care leavers Requires improvement to be good"
+    doc = reports_for("Ofsted graded BCP inadequate overall.", docs)[0]
     assert doc.doc_id == "bournemouth-christchurch-poole__2025-01-29__ilacs-inspection"  # the latest
-    assert row.area == "Overall effectiveness"
-    assert find_judgement("Ofsted rated BCP's special educational needs services outstanding.", docs) is None
+    assert reports_for("Ofsted rated BCP's special educational needs services outstanding.", docs) == []
+
+
+def test_a_compound_grade_claim_is_read_clause_by_clause():
+    assert graded_parts("Walsall was judged good overall, although help and protection was still rated as requiring "
+                        "improvement.") == [GradePart("overall effectiveness", "good"),
+                                            GradePart("help and protection", "requires improvement to be good")]
+    assert graded_parts("BCP climbed from inadequate to good overall.") == [GradePart("overall effectiveness", "good")]
+    assert graded_parts("Wandsworth was judged good in every area.") == [GradePart("every area", "good", True)]
 
 
 @pytest.mark.parametrize("claim, verdict", [
@@ -40,5 +50,7 @@ def test_a_claim_without_a_year_is_supported_by_an_earlier_report_with_low_confi
     assert v.verdict == "supported" and v.confidence == "low"
     assert v.evidence[0].doc_id == DEC_2021
     assert "the latest report" in v.reason and "grades it Good" in v.reason
-    [v] = bundled_qa.check("Ofsted rated BCP outstanding overall.")
+    [v] = bundled_qa.check("Ofsted rated BCP outstanding overall.")  # no year: it may mean an unindexed report
+    assert v.verdict == "not_found" and "'outstanding'" in v.reason and "names no year" in v.reason
+    [v] = bundled_qa.check("Ofsted rated BCP outstanding overall in 2024.")
     assert v.verdict == "contradicted" and "'outstanding'" in v.reason

@@ -1,0 +1,152 @@
+"""Fit the claim-verdict models on development claims, measured by grouped cross-validation over councils.
+
+python -m eval.train_claims --index DIR --claims eval/data/claims-*.jsonl eval/data/press/claims.jsonl [--save]
+
+Each claim is assessed once (evidence, differences, signals); then, for each fold, the "found" and
+"contradicts" models and their thresholds are fitted on the other councils' claims and the verdicts
+scored on this fold's. The contradiction threshold keeps false contradictions within
+MAX_FALSE_CONTRADICTION of the accurate claims the models are fitted on. `--save` fits on every
+claim and writes `qa/weights/claim_found.json` and `claim_contradicts.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval.claims import score
+from eval.folds import council_of, grouped_folds
+from eval.harness import load_jsonl
+from eval.train import fit_logistic
+from qa.calibrated import LogisticModel, save
+
+FEATURES = {  # feature: the direction its weight may take (0: either)
+    "closeness": 1, "sim": 1, "cov": 1, "second": 0, "lacking": -1, "quote_verbatim": 1, "quote_altered": 0,
+    "quote_absent": -1, "quote_meaning": 0, "claim_words": 0, "attributed": 0, "duration": 0, "any_conflict": 0,
+    "only_press": 0, "warning": 0, "quoted_source": 1, "conflict_numbers": 0, "conflict_dates": 0,
+    "conflict_ordinals": 0, "conflict_grade": 0, "conflict_names": 0, "conflict_quantifier": 0,
+    "conflict_polarity": 0, "conflict_negation": 0,
+}
+MAX_FALSE_CONTRADICTION = 0.01  # on the fitting councils; held-out councils show what it gives
+
+
+@dataclass(frozen=True)
+class Assessed:
+    item: dict
+    graded: object  # the grade-table verdict, for grade claims
+    assessment: object
+
+
+def assess_all(qa, items: list[dict]) -> list[Assessed]:
+    from qa.check import _grade_verdict, _question, assess
+
+    out = []
+    for item in items:
+        claim = " ".join(item["claim"].split())
+        graded = None if _question(claim) else _grade_verdict(qa, claim, None, ())
+        out.append(Assessed(item, graded, None if graded is not None else assess(qa, claim)))
+    return out
+
+
+def fit(runs: list[Assessed]):
+    from qa.check import VerdictModels
+
+    rows = [r for r in runs if r.assessment is not None]
+    features = tuple(FEATURES)
+    found = fit_logistic("claim_found", features, [r.assessment.features for r in rows],
+                         [int(r.item["verdict"] != "not_found") for r in rows], signs=FEATURES)
+    p_found = [found.probability(r.assessment.features) for r in rows]
+    found_above = _best_cut(p_found, [int(r.item["verdict"] != "not_found") for r in rows])
+    spoken = [r for r in rows if r.item["verdict"] != "not_found" and r.assessment.conflicts]
+    contradicts = fit_logistic("claim_contradicts", features, [r.assessment.features for r in spoken],
+                               [int(r.item["verdict"] == "contradicted") for r in spoken])
+    accurate = [r for r in rows if r.item["verdict"] == "supported"]
+    scores = sorted((contradicts.probability(r.assessment.features) for r in accurate
+                     if r.assessment.conflicts), reverse=True)
+    allowed = int(MAX_FALSE_CONTRADICTION * len(accurate))
+    contradicted_above = min(0.99, scores[allowed] + 1e-6) if len(scores) > allowed else 0.5
+    found = LogisticModel(**{**found.__dict__, "thresholds": {"found_above": found_above, "sure_above": 0.8}})
+    contradicts = LogisticModel(**{**contradicts.__dict__, "thresholds": {
+        "contradicted_above": max(0.5, contradicted_above), "sure_above": max(0.8, contradicted_above)}})
+    return VerdictModels(found, contradicts)
+
+
+def _best_cut(probs: list[float], labels: list[int]) -> float:
+    """The threshold that classifies most items right."""
+    best, best_right = 0.5, -1
+    for t in sorted(set(probs)):
+        right = sum((p >= t) == bool(y) for p, y in zip(probs, labels))
+        if right > best_right:
+            best, best_right = t, right
+    return float(best)
+
+
+def verdicts_for(runs: list[Assessed], models) -> list[dict]:
+    from qa.check import decide
+    from qa.jsonio import verdict_json
+
+    out = []
+    for r in runs:
+        if r.graded is not None:
+            out.append(verdict_json(r.graded))
+        elif r.assessment is None:
+            out.append({"verdict": "not_found", "quote_status": None, "evidence": [], "claim": r.item["claim"]})
+        else:
+            out.append(verdict_json(decide(r.assessment, models)))
+    return out
+
+
+def cross_validate(runs: list[Assessed], folds: int = 5) -> tuple[dict, list[dict], list[dict]]:
+    pooled_items, pooled_verdicts, per_fold = [], [], []
+    for train, test in grouped_folds([r.item for r in runs], folds):
+        models = fit([runs[i] for i in train])
+        test_runs = [runs[i] for i in test]
+        verdicts = verdicts_for(test_runs, models)
+        figures = score([r.item for r in test_runs], verdicts)
+        figures.pop("wrong")
+        figures["councils"] = sorted({council_of(r.item) for r in test_runs})
+        per_fold.append(figures)
+        pooled_items += [r.item for r in test_runs]
+        pooled_verdicts += verdicts
+    return score(pooled_items, pooled_verdicts), per_fold, pooled_verdicts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.train_claims", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--claims", type=Path, nargs="+", required=True)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--save", action="store_true", help="fit on every claim and write qa/weights/")
+    parser.add_argument("--report", type=Path, help="write figures and held-out verdicts as JSON here")
+    args = parser.parse_args(argv)
+
+    from index.index import Index
+    from ingest.settings import Settings
+    from qa.service import QA
+
+    items = [c for path in args.claims for c in load_jsonl(path)]
+    with Index.open(args.index, Settings()) as index:
+        runs = assess_all(QA(index), items)
+    pooled, per_fold, verdicts = cross_validate(runs, args.folds)
+    report = {"held_out_pooled": pooled, "folds": per_fold, "claims": len(items)}
+    print(json.dumps({k: v for k, v in pooled.items() if k != "wrong"}, indent=1))
+    if args.save:
+        models = fit(runs)
+        about = {"claims": len(items), "councils": len({council_of(r.item) for r in runs}),
+                 "cross_validated": {k: v for k, v in pooled.items() if isinstance(v, float)}}
+        for model in (models.found, models.contradicts):
+            print("wrote", save(LogisticModel(**{**model.__dict__, "about": about})))
+    if args.report:
+        report["verdicts"] = [{**v, "id": r.item.get("id"), "label": r.item["verdict"], "kind": r.item.get("kind")}
+                              for r, v in zip([r for _, t in grouped_folds([r.item for r in runs], args.folds)
+                                               for r in [runs[i] for i in t]], verdicts)]
+        args.report.write_text(json.dumps(report, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
