@@ -138,6 +138,11 @@ def ask_page(folder: str, qa, filters) -> None:
 def show_answer(answer) -> None:
     if answer.scope:
         st.caption("Understood scope: " + v.md_escape(answer.scope))
+    for note in answer.loosened:
+        st.caption("Note: " + v.md_escape(note))
+    if answer.uncertain:
+        st.info("These passages may not answer the question directly"
+                + (f" ({v.md_escape(answer.reason)})" if answer.reason else "") + ": read them before relying on them.")
     if answer.abstained:
         st.warning(ABSTAINED)
         if answer.reason:
@@ -176,8 +181,10 @@ def search_page(folder: str, qa, filters) -> None:
     query, hits = found
     if query.scope.describe():
         st.caption("Understood scope: " + v.md_escape(query.scope.describe()))
+    for note in query.loosened:
+        st.caption("Note: " + v.md_escape(note))
     if not hits:
-        st.info("No passage matches.")
+        st.info("No passage matches" + (" the filters chosen." if not query.explicit.is_empty() else "."))
     for hit in hits:
         st.html(v.hit_card(hit))
         st.button("Open letter", key=f"open-s-{hit.rank}", on_click=open_letter, args=(hit.doc.doc_id,))

@@ -9,9 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from eval.harness import load_jsonl, run_baseline, run_questions, score_claims, score_questions
+from eval.harness import load_jsonl, run_baseline, run_questions, score_questions
 
-FIGURES = ("recall@5", "recall@10", "mrr@10", "ndcg@10", "abstention", "false_abstention", "verbatim", "p50_ms", "p95_ms")
+FIGURES = ("answer_evidence", "recall@5", "recall@10", "mrr@10", "ndcg@10", "abstention", "false_abstention", "verbatim", "p50_ms", "p95_ms")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
                                      epilog="`python -m eval bench --help`: the speed benchmark.")
     parser.add_argument("docs", nargs="+", type=Path, help="the documents (files or folders) the sets run against")
     parser.add_argument("--questions", type=Path, action="append", default=[], help="question JSON-lines file(s)")
-    parser.add_argument("--claims", type=Path, help="claim JSON-lines file")
+    parser.add_argument("--claims", type=Path, help="claim JSON-lines file, each claim checked alone")
+    parser.add_argument("--press", type=Path, action="append", default=[],
+                        help="press folder (articles/ and claims.jsonl): articles checked whole and each claim alone")
     parser.add_argument("--index", type=Path, help="index folder to build/reuse (default: a temporary one)")
     parser.add_argument("--fusion", default="rrf", help="rrf | weighted | dense | keyword")
     parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain pipeline")
@@ -76,14 +78,18 @@ def main(argv: list[str] | None = None) -> int:
             if args.llm_model:
                 entry["generative"] = _generative(qa, questions, args)
             report[path.name] = entry
+        from eval.claims import check_articles, check_claims, score
+
         if args.claims:
             claims = load_jsonl(args.claims)
-            verdicts = []
-            for c in claims:
-                from qa.jsonio import verdict_json
-
-                verdicts.append(verdict_json(qa.check(c["claim"], single_claim=True)[0]))
-            report[args.claims.name] = {"ours": score_claims(claims, verdicts), "verdicts": verdicts}
+            verdicts, _ = check_claims(qa, claims)
+            report[args.claims.name] = {"ours": score(claims, verdicts), "verdicts": verdicts}
+        for folder in args.press:
+            claims = load_jsonl(folder / "claims.jsonl")
+            whole, timing = check_articles(qa, folder, claims)
+            alone, _ = check_claims(qa, claims)
+            report[f"{folder.name}: whole articles"] = {"ours": score(claims, whole), "verdicts": whole, "timing": timing}
+            report[f"{folder.name}: each claim alone"] = {"ours": score(claims, alone), "verdicts": alone}
     print(render(report))
     if args.json:
         print(json.dumps(report, default=str))
@@ -132,8 +138,11 @@ def render(report: dict) -> str:
         lines.append(f"### {name}")
         if "verdict_accuracy" in entry["ours"]:
             o = entry["ours"]
-            lines += [f"verdict accuracy {o['verdict_accuracy']:.2f}, quote-status accuracy "
-                      f"{o['quote_accuracy'] if o['quote_accuracy'] is None else round(o['quote_accuracy'], 2)}, wrong: {o['wrong']}", ""]
+            r = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
+            lines += [f"claims {o['claims']}: extracted {r(o['extracted'])}, verdict accuracy {r(o['verdict_accuracy'])}, "
+                      f"false contradictions {o['false_contradictions']} of {o['accurate_claims']} accurate claims, "
+                      f"press errors caught {o['press_errors_caught']} of {o['press_errors']}, quote status "
+                      f"{r(o['quote_accuracy'])}, right letter {r(o['right_letter'])}; wrong: {o['wrong']}", ""]
             continue
         lines.append("| kind | system | n | " + " | ".join(FIGURES) + " |")
         lines.append("|---" * (len(FIGURES) + 3) + "|")

@@ -47,7 +47,8 @@ def score_questions(questions: list[dict], results: list[dict], texts: dict[str,
         if q.get("answerable", True):
             ranks = metrics.evidence_ranks(r["passages"][:K], q["evidence"])
             row.update(answerable=True, ranks=ranks, r5=metrics.recall_at(ranks, 5), r10=metrics.recall_at(ranks, 10),
-                       mrr=metrics.mrr_at(ranks), ndcg=metrics.ndcg_at(ranks))
+                       mrr=metrics.mrr_at(ranks), ndcg=metrics.ndcg_at(ranks),
+                       shown=metrics.answer_evidence(r.get("citations", []), q["evidence"]), gold=len(q["evidence"]))
         else:
             row.update(answerable=False)
         citations = r.get("citations", [])
@@ -68,6 +69,8 @@ def _summary(rows: list[dict]) -> dict:
     seconds = [r["seconds"] for r in rows]
     return {
         "n": len(rows),
+        "answer_evidence": (sum(r["shown"] for r in answerable) / sum(r["gold"] for r in answerable)
+                            if any(r["gold"] for r in answerable) else None),
         "recall@5": mean([r["r5"] for r in answerable]),
         "recall@10": mean([r["r10"] for r in answerable]),
         "mrr@10": mean([r["mrr"] for r in answerable]),
@@ -80,16 +83,4 @@ def _summary(rows: list[dict]) -> dict:
         "p95_ms": metrics.percentile(seconds, 95) * 1000 if seconds else None,
         "misses": [r["id"] for r in answerable if r["r5"] < 1.0],
         "abstained_on": [r["id"] for r in rows if r["abstained"]],
-    }
-
-
-def score_claims(claims: list[dict], verdicts: list[dict]) -> dict:
-    """Verdict accuracy and quote-status accuracy (over claims that quote)."""
-    right = [c["verdict"] == v["verdict"] for c, v in zip(claims, verdicts)]
-    quoted = [(c, v) for c, v in zip(claims, verdicts) if c.get("quote")]
-    return {
-        "n": len(claims),
-        "verdict_accuracy": sum(right) / len(right) if right else None,
-        "quote_accuracy": (sum(c["quote"] == v["quote_status"] for c, v in quoted) / len(quoted)) if quoted else None,
-        "wrong": [c.get("id") for c, ok in zip(claims, right) if not ok],
     }

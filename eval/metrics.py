@@ -40,6 +40,12 @@ def evidence_ranks(passages: list[dict], evidence: list[dict]) -> list[int | Non
     return ranks
 
 
+def answer_evidence(citations: list[dict], evidence: list[dict]) -> int:
+    """How many gold evidence items the shown answer cites: a citation of that document whose quote holds
+    the gold quote, or half of it (an abstention cites nothing)."""
+    return sum(1 for ev in evidence if any(c["doc"] == ev["doc"] and holds(c["quote"], ev["quote"]) for c in citations))
+
+
 def recall_at(ranks: list[int | None], k: int) -> float:
     """Share of gold items found in the top k."""
     return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0

@@ -33,6 +33,7 @@ QUESTION_SIGNS = {"best_p": 1, "cov_top": 1, "top_dense": 1, "best_sim": 1, "bes
                   "grade_unmet": -1, "over_time": 0, "asks_grade": 0, "groups": 0}
 QUESTION_FEATURES = tuple(QUESTION_SIGNS)
 MAX_FALSE_ABSTENTION = 0.03  # on the councils a threshold is fitted on; held-out councils show what it gives
+SURE_PRECISION = 0.93  # answers below the probability where this share is answerable carry a caveat
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _question_row(run: Run, sentence: LogisticModel) -> dict:
 
 def choose_thresholds(probs: list[float], labels: list[int]) -> dict:
     """The highest abstention threshold whose false abstention stays within MAX_FALSE_ABSTENTION, and
-    the probability above which nine in ten questions answered are answerable (else: a caveat)."""
+    the probability above which SURE_PRECISION of the questions answered are answerable (else: a caveat)."""
     answerable = sorted(p for p, y in zip(probs, labels) if y)
     if not answerable:
         return {"abstain_below": 0.5, "sure_above": 0.5}
@@ -148,7 +149,7 @@ def choose_thresholds(probs: list[float], labels: list[int]) -> dict:
     sure_above = abstain_below
     for t in sorted(set(probs)):
         above = [y for p, y in zip(probs, labels) if p >= t]
-        if t >= abstain_below and above and sum(above) / len(above) >= 0.9:
+        if t >= abstain_below and above and sum(above) / len(above) >= SURE_PRECISION:
             sure_above = t
             break
     return {"abstain_below": float(abstain_below), "sure_above": float(max(sure_above, abstain_below))}

@@ -36,19 +36,17 @@ MAX_FALSE_CONTRADICTION = 0.01  # on the fitting councils; held-out councils sho
 @dataclass(frozen=True)
 class Assessed:
     item: dict
-    graded: object  # the grade-table verdict, for grade claims
-    assessment: object
+    claim: object  # qa.check.ClaimAssessment
+
+    @property
+    def assessment(self):
+        return self.claim.whole
 
 
 def assess_all(qa, items: list[dict]) -> list[Assessed]:
-    from qa.check import _grade_verdict, _question, assess
+    from qa.check import assess_claim
 
-    out = []
-    for item in items:
-        claim = " ".join(item["claim"].split())
-        graded = None if _question(claim) else _grade_verdict(qa, claim, None, ())
-        out.append(Assessed(item, graded, None if graded is not None else assess(qa, claim)))
-    return out
+    return [Assessed(item, assess_claim(qa, " ".join(item["claim"].split()))) for item in items]
 
 
 def fit(runs: list[Assessed]):
@@ -85,18 +83,10 @@ def _best_cut(probs: list[float], labels: list[int]) -> float:
 
 
 def verdicts_for(runs: list[Assessed], models) -> list[dict]:
-    from qa.check import decide
+    from qa.check import verdict_of
     from qa.jsonio import verdict_json
 
-    out = []
-    for r in runs:
-        if r.graded is not None:
-            out.append(verdict_json(r.graded))
-        elif r.assessment is None:
-            out.append({"verdict": "not_found", "quote_status": None, "evidence": [], "claim": r.item["claim"]})
-        else:
-            out.append(verdict_json(decide(r.assessment, models)))
-    return out
+    return [verdict_json(verdict_of(r.claim, models)) for r in runs]
 
 
 def cross_validate(runs: list[Assessed], folds: int = 5) -> tuple[dict, list[dict], list[dict]]:

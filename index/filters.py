@@ -24,6 +24,23 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def describe(self) -> str:
+        """The filters in words: 'council: Kent; type: jtai; from 2022-01-01'."""
+        parts = []
+        if self.local_authorities:
+            parts.append("council: " + ", ".join(self.local_authorities))
+        if self.doc_types:
+            parts.append("type: " + ", ".join(t.replace("_", " ") for t in self.doc_types))
+        if self.visit_number is not None:
+            parts.append(f"monitoring visit {self.visit_number}")
+        if self.years:
+            parts.append("year: " + ", ".join(map(str, self.years)))
+        if self.date_from or self.date_to:
+            parts.append(f"dates: {self.date_from or '…'} to {self.date_to or '…'}")
+        if self.source_kinds:
+            parts.append("source: " + ", ".join(self.source_kinds))
+        return "; ".join(parts)
+
 
 def filter_sql(filters: Filters, skip_duplicates: bool) -> tuple[str, tuple]:
     clauses: list[str] = []

@@ -7,6 +7,7 @@ words means folding them to one. Everything here is a pure function over strings
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MARKS = str.maketrans({"’": "'", "‘": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                         "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " "})
@@ -16,7 +17,7 @@ _MARKS = str.maketrans({"’": "'", "‘": "'", "‛": "'", "′": "'", "“": '
 _DOUBLE = re.compile(r"[“\"]([^”\"“]{3,}?)[”\"]")
 _SINGLE = re.compile(r"(?<!\w)‘([^’‘]{3,}?)’(?!\w)")
 _STRAIGHT_SINGLE = re.compile(r"(?<![\w'])'([^'\n]{3,80}?)'(?![\w])")
-ELLIPSIS = re.compile(r"\.\.\.|…|\[\s*\.\.\.\s*\]|\[…\]")
+ELLIPSIS = re.compile(r"\.\.\.|…|\[[^\]]{0,30}\]")  # omitted words, or words an editor put in brackets
 
 
 def straighten(text: str) -> str:
@@ -45,7 +46,24 @@ def quotations(text: str, min_words: int = 1, straight_single: bool = False) -> 
             inner = m.group(1).strip()
             if len(inner.split()) >= min_words and any(ch.isalpha() for ch in inner):
                 found.append((m.start(), inner))
+    found += _unclosed(text)
     return [q for _, q in sorted(found)]
+
+
+def _unclosed(text: str) -> list[tuple[int, str]]:
+    """The part of a sentence inside a quotation that opens before it or closes after it, three words or more:
+    '“The work is good.' -> ['The work is good']."""
+    marks = [m for m in re.finditer(r"[“”\"]", text)]
+    if len(marks) % 2 == 0:
+        return []
+    if marks[-1].group() in "“\"" and (marks[-1].group() == "“" or len(marks) == 1):
+        inner, at = text[marks[-1].end():], marks[-1].start()
+    elif marks[0].group() in "”\"":
+        inner, at = text[:marks[0].start()], 0
+    else:
+        return []
+    inner = inner.strip().rstrip(".,;:").strip()
+    return [(at, inner)] if len(inner.split()) >= 3 else []
 
 
 def open_quotation(text: str) -> bool:
@@ -54,15 +72,21 @@ def open_quotation(text: str) -> bool:
     return s.count('"') % 2 == 1
 
 
+@lru_cache(maxsize=1024)
+def folded(text: str) -> str:
+    """`fold(text)` padded with spaces, kept for texts searched again and again (whole letters)."""
+    return f" {fold(text)} "
+
+
 def holds_quote(quote: str, haystack: str) -> bool:
     """True when `quote` stands in `haystack`, case, marks, hyphens, punctuation and '…' for omitted words aside."""
     parts = [fold(p) for p in ELLIPSIS.split(quote)]
-    folded = f" {fold(haystack)} "
+    padded = folded(haystack)
     position = 0
     for part in parts:
         if not part:
             continue
-        found = folded.find(f" {part} ", position)
+        found = padded.find(f" {part} ", position)
         if found < 0:
             return False
         position = found + len(part) + 1

@@ -139,8 +139,10 @@ def _run(qa, args, text: str, filters) -> str:
         answer = qa.ask(text, filters)
         return json.dumps(jsonio.answer_json(answer), ensure_ascii=False) if args.json else render.answer_text(answer)
     if args.command == "search":
-        _, hits = qa.search(text, args.k, filters)
-        return json.dumps(jsonio.search_json(text, hits), ensure_ascii=False) if args.json else render.hits_text(hits)
+        query, hits = qa.search(text, args.k, filters)
+        if args.json:
+            return json.dumps(jsonio.search_json(text, hits, query.scope.describe(), query.loosened), ensure_ascii=False)
+        return render.scope_text(query.scope.describe(), query.loosened, bool(hits)) + render.hits_text(hits)
     if args.doc:
         from qa.check import check_document
 

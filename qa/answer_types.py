@@ -14,7 +14,7 @@ from ingest.quotes import holds_quote, quotations
 _QUANTITY = re.compile(
     r"^\s*(?:how (?:much|many|often|long)\b|what (?:percentage|proportion|share|number|rate|amount)\b|"
     r"what (?:is|was|were|are) (?:the )?[\w\s'’-]*\b(?:rate|number|percentage|proportion|budget|cost|spend|"
-    r"spending|figure|total)\b)",
+    r"spending|figure|total|salary|salaries|pay|wage|wages|allowance|fee|fees|price)\b)",
     re.I,
 )
 # A figure: a number that is not a year, a date's day or a paragraph number; a share; money.
@@ -27,7 +27,10 @@ _FIGURE = re.compile(
     re.I,
 )
 _PARAGRAPH_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
-_NAME_QUESTION = re.compile(r"\bwhat (?:is|was|were|are) the names? of\b|^\s*who (?:is|was|were|are) the\b|\bname the\b", re.I)
+_NAME_QUESTION = re.compile(
+    r"\bwhat (?:is|was|were|are) the names? of\b|^\s*who (?:is|was|were|are) the\b|\bname the\b|\bwhat(?:'s| is| was)? "
+    r"(?:it|they|the \w+(?: \w+)?) called\b|\bcalled\s*\??\s*$|^\s*which (?:\w+ )?(?:club|company|companies|charity|charities|firm|business|provider|"
+    r"organisation|organization|agency|school|hospital|trust|consultancy|person|people|councillor|minister)s?\b", re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 
 
@@ -91,6 +94,10 @@ _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+
                        re.I)
 _SHARE = re.compile(r"\b(?:what|which)\s+(?:percentage|proportion|share|per ?cent|fraction|rate)\b|\bwhat %|\bhow much of\b", re.I)
 _DURATION = re.compile(r"\bhow long\b|\bhow many (?:weeks|days|months|years|hours)\b", re.I)
+_MONEY = re.compile(r"\bhow much\b.*\b(?:spend|spent|spending|cost|costs|money|budget|funding|fund|invest|"
+                    r"investment|pay|paid|overspend|allowance)\b|\bhow much (?:money|funding)\b|\b(?:salary|salaries|wages?|fees?|"
+    r"price|allowance)\b", re.I)
+_MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:million|m|bn|billion|k)\b|\bpounds\b", re.I)
 _TIME_UNITS = {"week", "day", "month", "year", "hour", "minut"}
 _SHARE_WORDS = re.compile(r"\b(?:half|a third|two thirds|a quarter|three quarters|a fifth|majority|minority)\b", re.I)
 _A_SPAN = re.compile(r"\b(?:a|one|several|many) (?:year|month|week|day)s?\b", re.I)
@@ -106,6 +113,8 @@ def asked_unit(question: str) -> str | None:
 
     if _DURATION.search(question):
         return "time"
+    if _MONEY.search(question):
+        return "£"
     if _SHARE.search(question):
         return "%"
     m = _HOW_MANY.search(question)
@@ -122,6 +131,8 @@ def figure_fits(sentence: str, unit: str | None) -> bool:
     found = figures(sentence)
     if unit == "%":
         return any(v.endswith("%") or " in " in v or " out of " in v for v, *_ in found) or bool(_SHARE_WORDS.search(sentence))
+    if unit == "£":
+        return bool(_MONEY_FIGURE.search(sentence))
     if unit == "time":
         return any(u[:5] in _TIME_UNITS or u in _TIME_UNITS for _, u, *_ in found) or bool(_A_SPAN.search(sentence))
     if not found or unit is None:

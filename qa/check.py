@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, timedelta
 
 from index.index import Filters
@@ -16,7 +17,7 @@ from ingest.models import Document, Metadata
 from ingest.sentences import split_sentences
 from qa import calibrated, checks, grades
 from qa.calibrated import LogisticModel
-from ingest.quotes import quotations
+from ingest.quotes import open_quotation, quotations
 from qa.forensics import examine, overall_status
 from qa.models import Evidence, Verdict
 from qa.terms import covered, missing
@@ -58,22 +59,47 @@ class Framing:
         return f"{kind} ({when})" if when else kind
 
 
-def find_claims(text: str) -> list[str]:
-    """Check-worthy sentences of an article: attributions to Ofsted, quotations, numbers, grades, dates.
+_OTHER_SPEAKER = re.compile(
+    r"\b(?:Cllr|Councillor|councillor|cabinet member|portfolio holder|leader of|council leader|chief executive|"
+    r"director|DCS|MP|spokes(?:person|man|woman)|Mayor|mayor|chair|headteacher|parents?|campaigners?|minister)\b")
+_SAYS = re.compile(r"\b(?:said|says|added|adds|commented|comments|told|explained|welcomed|acknowledged)\b", re.I)
+_OFSTED = re.compile(r"\b(?:ofsted|inspectors?|inspectorate|the report|the letter|HMI|CQC)\b", re.I)
+# What inspection findings are about: an article's sentence using none of these is its own framing.
+_FINDING = re.compile(
+    r"\b(?:child(?:ren)?|young (?:people|person)|famil(?:y|ies)|parents|carers?|social work(?:ers?)?|practi(?:ce|tioners?)|"
+    r"services?|care|leaders?|leadership|managers?|management|staff|workforce|plans?|assessments?|partners(?:hip)?s?|"
+    r"MASH|front door|caseloads?|safeguarding|protection|support(?:ed|s)?|SEND|EHC|early help|exploitation|placements?|"
+    r"foster(?:ing)?|adoption|supervision|oversight|thresholds?|referrals?|strateg(?:y|ies|ic)|improv\w*|"
+    r"outcomes?|needs?|risks?|harm|neglect|abuse|quality|performance|progress)\b", re.I)
 
-    The journalist's framing without any of these, questions and site furniture are skipped; a
-    sentence the text repeats is one claim.
+
+def find_claims(text: str) -> list[str]:
+    """Check-worthy sentences of an article: what it says the letters found, in its words or in quotation.
+
+    A statement of six words or more counts when it attributes something to the inspectors, quotes,
+    gives a figure, grade or date, or speaks of what inspections judge (children, practice, services,
+    leaders ...): articles state findings without saying "Ofsted said". List items count. Skipped are
+    questions, site furniture, the article's own framing, and what someone other than the inspectors
+    says (a councillor's comment, and the rest of a quotation such a speaker opens). A sentence the
+    text repeats is one claim.
     """
     claims = []
     lines = "\n\n".join(text.splitlines())  # an article's line breaks end its sentences and headings
+    open_quote, speaker_other = False, False
     for a, b in split_sentences(lines):
         sentence = " ".join(lines[a:b].split())
-        if len(tokens(sentence)) < 6 or _BOILERPLATE.search(sentence):
+        other = bool(_OTHER_SPEAKER.search(sentence) and _SAYS.search(sentence)) and not _OFSTED.search(sentence)
+        continuing = open_quote and speaker_other
+        if open_quotation(sentence):  # a quotation left open runs on into the next sentences
+            if not open_quote:
+                speaker_other = other
+            open_quote = not open_quote
+        if len(tokens(sentence)) < 6 or _BOILERPLATE.search(sentence) or _question(sentence):
             continue
-        if _question(sentence):
+        if other or continuing:
             continue
-        if (_ATTRIBUTION.search(sentence) or quotations(sentence) or checks.numbers(sentence)
-                or checks.grade(sentence) or checks.dates(sentence)):
+        if (_ATTRIBUTION.search(sentence) or quotations(sentence) or checks.numbers(sentence) or checks.grade(sentence)
+                or checks.dates(sentence) or _FINDING.search(sentence)):
             claims.append(sentence)
     return list(dict.fromkeys(claims))  # a sentence repeated is checked once
 
@@ -132,21 +158,72 @@ class VerdictModels:
         return cls(calibrated.load("claim_found"), calibrated.load("claim_contradicts"))
 
 
+@dataclass(frozen=True)
+class ClaimAssessment:
+    """A claim as assessed: by the grade tables when it states grades, else whole and, if compound, by parts."""
+
+    claim: str
+    graded: Verdict | None = None
+    whole: Assessment | None = None
+    parts: tuple[Assessment, ...] = ()
+
+
 def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = (),
           models: VerdictModels | None = None) -> Verdict:
     """Supported, contradicted or not found, with the evidence and a reason a person can check."""
+    return verdict_of(assess_claim(qa, claim, framing, exclude), models or VerdictModels.shipped())
+
+
+def assess_claim(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> ClaimAssessment:
     if _question(claim):
-        return Verdict(claim, "not_found", "this is a question, not a claim: it asserts nothing to check",
-                       attribution=framing.describe() if framing else "")
+        return ClaimAssessment(claim, Verdict(claim, "not_found", "this is a question, not a claim: it asserts nothing "
+                                              "to check", attribution=framing.describe() if framing else ""))
     graded = _grade_verdict(qa, claim, framing, exclude)
     if graded is not None:
-        return graded
-    return decide(assess(qa, claim, framing, exclude), models or VerdictModels.shipped())
-
-
-def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> Assessment:
-    """The evidence for a claim and everything that differs, with the signals for a verdict."""
+        return ClaimAssessment(claim, graded)
     within = _attributed_letters(qa, claim, framing, exclude)
+    parts = compound_parts(claim)
+    return ClaimAssessment(claim, None, assess(qa, claim, framing, exclude, within),
+                           tuple(assess(qa, p, framing, exclude, within) for p in parts))
+
+
+def verdict_of(ca: ClaimAssessment, models: VerdictModels) -> Verdict:
+    """The whole claim's verdict, unless one of its parts is contradicted: a compound claim is as wrong as
+    its wrongest part."""
+    if ca.graded is not None:
+        return ca.graded
+    whole = decide(ca.whole, models)
+    if whole.verdict != "contradicted":
+        for part in ca.parts:
+            v = decide(part, models)
+            if v.verdict == "contradicted":
+                return replace(v, claim=ca.claim, reason=f"{v.reason} (in the part “{part.claim}”)")
+    return whole
+
+
+_JOINS = re.compile(r",\s*but\s+|;\s+|\s+but\s+|,?\s+(?:although|while|whereas|though)\s+|,\s*and\s+(?=\w+\s+\w+)", re.I)
+
+
+def compound_parts(claim: str) -> list[str]:
+    """The parts of a compound claim, each a statement of five words or more ('X improved, but Y is weak');
+    [] when it is one statement. Never split inside a quotation."""
+    parts, start = [], 0
+    for m in _JOINS.finditer(claim):
+        if open_quotation(claim[:m.start()]):
+            continue
+        parts.append(claim[start:m.start()])
+        start = m.end()
+    parts.append(claim[start:])
+    parts = [p.strip(" ,.;") for p in parts]
+    if len(parts) < 2 or any(len(tokens(p)) < 5 for p in parts):
+        return []
+    return parts
+
+
+def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = (),
+           within: tuple[str, ...] | None = None) -> Assessment:
+    """The evidence for a claim and everything that differs, with the signals for a verdict."""
+    within = _attributed_letters(qa, claim, framing, exclude) if within is None else within
     quotes = tuple(examine(qa, q, exclude, within) for q in quotations(claim))
     quote_status = overall_status(list(quotes))
     # Search the letters the claim is about when it says which (council, year, the article's visit).
@@ -428,8 +505,7 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
                 spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence))
     if not spans:
         return []
-    embedder = precise_embedder(qa)
-    sims = embedder.embed([s for *_, s in spans]) @ embedder.embed_query(query.text)
+    sims = _sentence_vectors(qa, spans) @ qa.index.embedder.embed_query(query.text)
     groups, weights = list(query.groups), list(query.weights)
     ranked = []
     for (hit, a, b, sentence), sim in zip(spans, sims):
@@ -440,9 +516,22 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
     return ranked
 
 
+def _sentence_vectors(qa, spans: list[tuple]):
+    """A vector per (hit, start, end, sentence): the one stored at ingest, else embedded now (the index's model:
+    the verdict models were fitted on these)."""
+    import numpy as np
+
+    stored = qa.index.sentence_vectors(sorted({h.chunk.chunk_id for h, *_ in spans}))
+    rows = [stored.get(h.chunk.chunk_id, {}).get((a - h.chunk.start, b - h.chunk.start)) for h, a, b, _ in spans]
+    todo = [n for n, r in enumerate(rows) if r is None]
+    if todo:
+        for n, vector in zip(todo, qa.index.embedder.embed([spans[n][3] for n in todo])):
+            rows[n] = vector
+    return np.stack(rows)
+
+
 def precise_embedder(qa):
-    """The fp32 model: verdicts turn on fine margins near CLOSE and SILENT, and both the claim and the
-    sentences are embedded here and now, so they need not share the index's (int8) runtime."""
+    """The fp32 model, for verifying written answers: both sides are embedded there and then."""
     from index.embedder import load_embedder
 
     return load_embedder(qa.index.settings.embedding_model, "torch")
@@ -461,7 +550,7 @@ def _quoted_sentences(qa, query, quotes: list[dict]) -> list[tuple[float, float,
             continue
         doc = qa.index.document(q["doc"])
         start = doc.text.find(q["sentence"])
-        embedder = precise_embedder(qa)
+        embedder = qa.index.embedder
         sim = float(embedder.embed([q["sentence"]])[0] @ embedder.embed_query(query.text))
         ev = Evidence(doc.doc_id, doc.meta.title, doc.meta.date, q["sentence"], start, start + len(q["sentence"]),
                       doc.meta.source_kind, sim)
@@ -532,4 +621,10 @@ def _where(evidence: Evidence) -> str:
 def _indexed_copies(qa, text: str) -> tuple[str, ...]:
     """Indexed documents that are the text under check (an article pasted back in), not ones it quotes."""
     mine = shingles(text)
-    return tuple(d.doc_id for d in qa.index.documents() if same_letter(mine, shingles(d.text)))
+    return tuple(d.doc_id for d in qa.index.documents() if same_letter(mine, _shingles(d.text)))
+
+
+@lru_cache(maxsize=4096)
+def _shingles(text: str) -> frozenset:
+    """A document's shingles, kept: every article checked is compared with every indexed document."""
+    return frozenset(shingles(text))

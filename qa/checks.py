@@ -283,15 +283,14 @@ def names(text: str) -> set[str]:
 
 
 def check_names(claim: str, evidence: str) -> str | None:
-    """A person the claim names where the letter names someone else in the same role (inspectors, director)."""
+    """A person the claim names whom the letter, naming the people in that role (inspectors, director), does not."""
     if not (_PERSON_ROLE.search(claim) and _PERSON_ROLE.search(evidence)):
         return None
     wanted, given = names(claim), names(evidence)
     surnames = {n.split()[-1] for n in given}
     extra = {n for n in wanted - given if n.split()[-1] not in surnames}
-    other = given - wanted
-    if extra and other:
-        return f"the claim names {', '.join(sorted(extra))}; the letter names {', '.join(sorted(other))}"
+    if extra and given:
+        return f"the claim names {', '.join(sorted(extra))}; the letter names {', '.join(sorted(given))}"
     return None
 
 

@@ -61,6 +61,8 @@ def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None, chunk
     if not tokens(query.text):
         return Gathered(query, tuple(hits), (), {}, "the question has no words or numbers the letters could use")
     refusal = _out_of_scope(query, hits)
+    if not hits and not query.explicit.is_empty():
+        refusal = f"no indexed letter matches the filters given ({query.scope.describe() or 'as set'})"
     if refusal:
         return Gathered(query, tuple(hits), (), {}, refusal)
     groups, weights = list(query.groups), list(query.weights)
@@ -100,7 +102,7 @@ def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None, chunk
     on_topic = [c for c in candidates if c.features["cov"] >= 0.5 * qfeat["best_cov"] and c.features["cov"] > 0]
     figure_found = any(c.features["figure_match"] for c in on_topic)
     qfeat["quantity_unmet"] = float(quantity and not figure_found)
-    qfeat["name_unmet"] = float(name and not any(c.features["name_match"] for c in candidates))
+    qfeat["name_unmet"] = float(name and not any(c.features["name_match"] for c in on_topic))
     qfeat["grade_unmet"] = float(grade_q and not any(c.features["grade_match"] for c in candidates))
     qfeat["figure_found"] = float(figure_found)
     return Gathered(query, tuple(hits), tuple(candidates), qfeat, "", tuple(missing(groups, top_text)))

@@ -36,6 +36,9 @@ def answer_json(answer: Answer) -> dict:
         "passages": [hit_json(h) for h in answer.hits],
         "answerer": answer.answerer,
         "generation": _generation_json(answer.generated),
+        "uncertain": answer.uncertain,
+        "confidence": answer.confidence,
+        "loosened": list(answer.loosened),
     }
 
 
@@ -46,8 +49,8 @@ def _generation_json(g) -> dict | None:
             "fell_back": g.fell_back, "model_text": g.raw}
 
 
-def search_json(query: str, hits: list[Hit]) -> dict:
-    return {"query": query, "passages": [hit_json(h) for h in hits]}
+def search_json(query: str, hits: list[Hit], scope: str = "", loosened: tuple[str, ...] = ()) -> dict:
+    return {"query": query, "scope": scope or None, "loosened": list(loosened), "passages": [hit_json(h) for h in hits]}
 
 
 def verdict_json(v: Verdict) -> dict:

@@ -8,10 +8,20 @@ from ingest.models import Document
 from qa.models import Answer, Hit, Verdict
 
 
+def scope_text(scope: str, loosened: tuple[str, ...], found: bool) -> str:
+    """What a search was limited to, what of it was not applied, and a word when nothing matched."""
+    lines = [f"scope: {scope}"] if scope else []
+    lines += [f"note: {note}" for note in loosened]
+    if not found:
+        lines.append("no passage matches" + (" the filters given" if scope else ""))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def answer_text(answer: Answer) -> str:
     lines = [answer.text]
     if answer.reason:
         lines.append(f"({answer.reason})")
+    lines += [f"(note: {note})" for note in answer.loosened]
     for c in answer.citations:
         where = ", ".join(x for x in (c.title, c.date, c.section) if x)
         lines.append(f"[{c.n}] {where}")

@@ -50,7 +50,8 @@ def build_query(index: Index, question: str, filters: Filters | None = None, use
                       tuple(n for n in scope.notes if n.startswith("council")))
     explicit = filters if filters is not None else Filters()
     if not explicit.is_empty():
-        scope = replace(scope, filters=_merge(scope.filters, explicit))
+        scope = replace(scope, filters=_merge(scope.filters, explicit),
+                        notes=scope.notes + ((f"filters set: {explicit.describe()}",) if explicit.describe() else ()))
     core = without_scope_words(question) if use_scope else question
     terms = tuple(dict.fromkeys(content_terms(core)))
     dense_text = question if not extra else f"{question} ({'; '.join(extra)})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -52,6 +53,7 @@ def tokens(text: str) -> list[str]:
 _PORTER = snowballstemmer.stemmer("porter")  # the stemmer SQLite's FTS5 'porter' tokenizer uses
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Porter stem, as the keyword index stems: 'caseloads' -> 'caseload', 'families' -> 'famili' = stem('family')."""
     w = word.lower().replace("’", "'")

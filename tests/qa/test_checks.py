@@ -73,7 +73,7 @@ def test_names_of_inspectors_differ():
     letter = "His Majesty’s Inspectors for this visit were Steve Lowe and Louise Hocking."
     assert checks.names(letter) == {"Steve Lowe", "Louise Hocking"}
     assert checks.check_names("The inspectors were Anna Gravelle and Steve Lowe.", letter) == \
-        "the claim names Anna Gravelle; the letter names Louise Hocking"
+        "the claim names Anna Gravelle; the letter names Louise Hocking, Steve Lowe"
     assert checks.check_names("The inspectors were Louise Hocking and Steve Lowe.", letter) is None
 
 
