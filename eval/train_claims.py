@@ -25,7 +25,7 @@ from qa.calibrated import LogisticModel, save
 
 FEATURES = {  # feature: the direction its weight may take (0: either)
     "closeness": 1, "sim": 1, "cov": 1, "second": 0, "lacking": -1, "quote_verbatim": 1, "quote_altered": 0,
-    "quote_absent": -1, "quote_meaning": 0, "claim_words": 0, "attributed": 0, "duration": 0, "any_conflict": 0,
+    "quote_absent": -1, "quote_meaning": 0, "claim_words": 0, "attributed": 0, "any_conflict": 0,
     "only_press": 0, "warning": 0, "quoted_source": 1, "conflict_numbers": 0, "conflict_dates": 0,
     "conflict_ordinals": 0, "conflict_grade": 0, "conflict_names": 0, "conflict_quantifier": 0,
     "conflict_polarity": 0, "conflict_negation": 0,

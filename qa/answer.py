@@ -9,7 +9,7 @@ sentence, the other the chance that the letters answer the question. Between "an
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa import calibrated
 from qa.answer_types import asks_name, asks_quantity
@@ -115,7 +115,7 @@ def decide(gathered: Gathered, models: AnswerModels, selection: Selection = Sele
         return _abstain(g, _why_not(g, features), p)
     chosen = select(list(g.candidates), probs, selection, over_time=spans_time(query.text))
     whole_table = area_named(query.text) == "overall effectiveness"
-    citations = [_citation(n, c, whole_table) for n, c in enumerate(chosen, 1)]
+    citations = _numbered([_citation(0, c, whole_table) for c in chosen])
     uncertain = p < models.sure_above
     text = compose(citations, list(g.hits))
     if uncertain:
@@ -180,6 +180,16 @@ def _citation(n: int, c: Candidate, whole_table: bool = False) -> Citation:
     quote = c.hit.doc.text[start:end]
     return Citation(n=n, doc_id=c.hit.doc.doc_id, title=c.hit.doc.meta.title, date=c.hit.doc.meta.date,
                     section=c.hit.chunk.section, quote=quote, start=start, end=end, chunk_id=c.hit.chunk.chunk_id)
+
+
+def _numbered(citations: list[Citation]) -> list[Citation]:
+    """Citations numbered 1.. in order, one for each stretch of text (rows of one grade table cite it once)."""
+    seen, out = set(), []
+    for c in citations:
+        if (c.doc_id, c.start, c.end) not in seen:
+            seen.add((c.doc_id, c.start, c.end))
+            out.append(replace(c, n=len(out) + 1))
+    return out
 
 
 def compose(citations: list[Citation], hits: list[Hit]) -> str:

@@ -109,8 +109,8 @@ def check_text(qa, text: str, single_claim: bool = False, exclude: tuple[str, ..
 
     `exclude` names documents that are not evidence: the article under check, when it is indexed.
     """
-    if single_claim:
-        return [judge(qa, " ".join(text.split()), None, exclude)]
+    if single_claim or len(split_sentences(text.strip())) == 1:  # one sentence is a claim, framed by itself
+        return [judge(qa, " ".join(text.split()), None, tuple(exclude))]
     claims = find_claims(text)
     if not claims and len(split_sentences(text.strip())) == 1:
         return [judge(qa, " ".join(text.split()), None, tuple(exclude))]  # one short sentence is a claim
@@ -238,8 +238,9 @@ def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, .
     features["quote_meaning"] = float(any(q["status"] == "altered" and _meaning_changed(q) for q in quotes))
     features["claim_words"] = math.log(1 + len(tokens(claim)))
     features["attributed"] = float(bool(_ATTRIBUTION.search(claim)))
-    duration = _duration_conflict(qa, claim, framing, within) or _visit_date_conflict(qa, claim, framing, within)
-    features["duration"] = float(bool(duration))
+    duration = (_duration_conflict(qa, claim, framing, within, ranked[0][2].doc_id if ranked else None)
+                or _visit_date_conflict(qa, claim, framing, within, ranked[0][2].doc_id if ranked else None))
+    features["dated"] = float(bool(duration))
     if not ranked:
         return Assessment(claim, (), (duration,) if duration else (), quotes, quote_status,
                           framing.describe() if framing else "", "", features, "nothing in the letters is close to this claim")
@@ -273,8 +274,8 @@ def decide(a: Assessment, models: VerdictModels) -> Verdict:
     """The verdict the fitted models give an assessment; a contradiction also needs a named difference."""
     features = a.features
     if not a.evidence:
-        if a.conflicts:  # a duration the letter's own dates contradict
-            return Verdict(a.claim, "contradicted", a.conflicts[0], a.quote_status, (), a.quotes, a.attribution)
+        if a.conflicts:  # a duration or visit date the letter's own dates contradict
+            return Verdict(a.claim, "contradicted", a.conflicts[-1], a.quote_status, (), a.quotes, a.attribution)
         return Verdict(a.claim, "not_found", a.silent, a.quote_status, (), a.quotes, a.attribution, confidence="low")
     best = a.evidence[0]
     where = _where(best)
@@ -287,8 +288,10 @@ def decide(a: Assessment, models: VerdictModels) -> Verdict:
         return Verdict(a.claim, kind, reason, a.quote_status, a.evidence, a.quotes, a.attribution, a.warning,
                        "high" if sure else "low")
 
+    if features.get("dated"):  # the letter's own visit dates against the claim's: exact, not a matter of closeness
+        return verdict("contradicted", f"{a.conflicts[-1]} — {where}", True)
     if a.conflicts and p_contra >= t.get("contradicted_above", 0.5) and (p_found >= models.found.thresholds.get(
-            "found_above", 0.5) or features.get("duration") or features.get("quote_meaning")):
+            "found_above", 0.5) or features.get("quote_meaning")):
         sure = p_contra >= t.get("sure_above", 0.8) and not source
         return verdict("contradicted", f"{a.conflicts[0]} — {where}{source}", sure)
     if p_found < models.found.thresholds.get("found_above", 0.5):
@@ -314,16 +317,15 @@ _DURATION = re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight
 _NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
 
 
-def _duration_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...]) -> str:
+def _duration_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
+                       prefer: str | None = None) -> str:
     """'a three-week inspection' where the letter's own visit dates span two weeks: the difference, else ''."""
     m = _DURATION.search(claim)
     if not m or not within:
         return ""
     n = int(m.group("n")) if m.group("n").isdigit() else _NUMBER_WORDS[m.group("n").lower()]
     unit = m.group("unit").lower()
-    docs = [d for d in (qa.index.document(i) for i in within) if d is not None and d.meta.visit_dates]
-    if framing is not None:
-        docs = [d for d in docs if d.meta.doc_type == framing.meta.doc_type] or docs
+    docs = _visited(qa, claim, framing, within, prefer)
     if len({d.meta.visit_dates for d in docs}) != 1:
         return ""  # which visit the claim means is not certain
     doc = docs[0]
@@ -369,17 +371,50 @@ _VISITED = re.compile(r"\b(?:visit(?:ed|s)?|inspect(?:ed|ion|ors were)|took plac
                       r"spent)\b", re.I)
 
 
-def _visit_date_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...]) -> str:
+_INSPECTION_WORD = re.compile(r"\binspect(?:ion|ed)\b|\bJTAI\b|\bSEND\b", re.I)
+_VISIT_WORD = re.compile(r"\bvisit(?:ed|s)?\b", re.I)
+
+
+def _visited(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
+             prefer: str | None = None) -> list[Document]:
+    """The official letters among `within` whose visit a claim about a visit's dates or length may mean:
+    of the article's kind of visit, else of the kind the claim's words name (an inspection, a visit);
+    of several, the one the claim's closest sentence stands in (`prefer`)."""
+    docs = [d for d in (qa.index.document(i) for i in within)
+            if d is not None and d.meta.visit_dates and d.meta.source_kind == "official" and d.duplicate_of is None]
+    if framing is not None and framing.meta.doc_type != "other":
+        docs = [d for d in docs if d.meta.doc_type == framing.meta.doc_type] or docs
+    elif _INSPECTION_WORD.search(claim) and not _VISIT_WORD.search(claim):
+        docs = [d for d in docs if d.meta.doc_type in ("ilacs_inspection", "sif_inspection", "jtai", "area_send")]
+    elif _VISIT_WORD.search(claim) and not _INSPECTION_WORD.search(claim):
+        docs = [d for d in docs if d.meta.doc_type in ("focused_visit", "monitoring_visit")]
+    if framing is not None and framing.meta.visit_number:
+        docs = [d for d in docs if d.meta.visit_number == framing.meta.visit_number]
+    if framing is not None and framing.meta.visit_dates:  # the article's visit, not another of the same kind
+        docs = [d for d in docs if abs(_months(d.meta.visit_dates[0]) - _months(framing.meta.visit_dates[0])) <= 3]
+    preferred = [d for d in docs if d.doc_id == prefer]
+    return preferred or docs
+
+
+_OTHER_EVENT = re.compile(r"\b(?:judged|rated|graded|found|since|after|before|when|following)\b", re.I)
+_PUBLISHED = re.compile(r"\b(?:publish\w*|released|out today|dated)\b", re.I)
+
+
+def _visit_date_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
+                         prefer: str | None = None) -> str:
     """'visited on 25 and 26 October 2021' where the letter's own visit dates differ: the difference, else ''."""
-    if not _VISITED.search(claim) or not within:
+    if _PUBLISHED.search(claim) or not within:
         return ""
-    said = sorted(d for d in checks.dates(claim) if not d.startswith("*") and len(d) >= 7)
-    docs = [d for d in (qa.index.document(i) for i in within) if d is not None and d.meta.visit_dates
-            and d.meta.source_kind == "official"]
+    # only dates that follow a word of visiting closely: "visited on 4 and 5 October", "took place from ..."
+    said = sorted({d for m in _VISITED.finditer(claim)
+                   for d in checks.dates(_OTHER_EVENT.split(claim[m.end():m.end() + 80])[0]) if len(d) >= 7})
+    docs = _visited(qa, claim, framing, within, prefer)
     if not said or len({d.meta.visit_dates for d in docs}) != 1:
         return ""
     doc = docs[0]
     first, last = doc.meta.visit_dates[0], doc.meta.visit_dates[-1]
+    published = (doc.meta.date or "")[4:]
+    said = [first[:4] + d[1:] if d.startswith("*") else d for d in said if d[4:] != published or not published]
     months = {first[:7], last[:7]}
     for d in said:
         inside = first <= d <= last if len(d) == 10 else d in months
@@ -439,13 +474,22 @@ def _grade_verdict(qa, claim: str, framing: Framing | None, exclude: tuple[str, 
         return None
     quotes = [examine(qa, q, exclude, _attributed_letters(qa, claim, framing, exclude)) for q in quotations(claim)]
     tied = bool(before) or any(d for d in checks.dates(claim) if not d.startswith("*"))
-    return _judge_grade(claim, reports, parts, quotes, tied)
+    graded = _judge_grade(claim, reports, parts, quotes, tied)
+    if graded is not None and graded.verdict == "supported":
+        within = tuple(e.doc_id for e in graded.evidence[:1])
+        dated = (_duration_conflict(qa, claim, framing, within, within[0])
+                 or _visit_date_conflict(qa, claim, framing, within, within[0]))
+        if dated:
+            return replace(graded, verdict="contradicted", reason=f"{dated}; the grade is right: {graded.reason}",
+                           confidence="high")
+    return graded
 
 
-def _judge_grade(claim: str, reports: list[Document], parts: list, quotes: list[dict], tied: bool = True) -> Verdict:
+def _judge_grade(claim: str, reports: list[Document], parts: list, quotes: list[dict],
+                 tied: bool = True) -> Verdict | None:
     """Every grade a claim states against the grade table of the report it means (latest first when it
     names no year): all agree, supported; one differs, contradicted, naming the row, but only when the
-    claim's years or its article tie it to that report (else not found: it may mean another inspection)."""
+    claim's years or its article tie it to that report; otherwise None (it may mean another inspection)."""
     def speaks_of(part, doc: Document) -> bool:
         return not part.years or bool(set(part.years) & grades.years_of(doc))
 
@@ -478,18 +522,12 @@ def _judge_grade(claim: str, reports: list[Document], parts: list, quotes: list[
         return Verdict(claim, "supported", f"{where} grades {reason}", status, evidence, tuple(quotes),
                        attribution=where, confidence="high" if sure else "low")
     wrong = mismatches(latest)
-    if not wrong:
-        return Verdict(claim, "not_found", "the grade table does not grade what the claim names", status, (),
-                       tuple(quotes), confidence="low")
+    if not wrong or not tied:
+        return None  # the grade tables settle nothing: the claim is judged like any other
     row = wrong[0]
     evidence = grades.evidence_for(latest, row)
     where = _where(evidence)
     said = next((p.grade for p in parts if p.every or grades.row_for(latest, p.area) == row), parts[0].grade)
-    if not tied:
-        return Verdict(claim, "not_found", f"no indexed report grades it '{said}'; the latest, {where}, grades "
-                                           f"{row.area}: {row.grade} (the claim names no year, so it may mean an "
-                                           f"earlier inspection)", status, (evidence,), tuple(quotes),
-                       attribution=where, confidence="low")
     return Verdict(claim, "contradicted", f"the claim says '{said}'; {where} grades {row.area}: {row.grade}", status,
                    (evidence,), tuple(quotes), attribution=where)
 

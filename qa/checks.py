@@ -173,7 +173,7 @@ def check_polarity(claim: str, evidence: str) -> str | None:
     c, e = tokens(claim), tokens(evidence)
     for x, y in _OPPOSITES:
         for said, other in ((x, y), (y, x)):
-            if said in c and other in e and said not in e and _context(c, said) & _context(e, other):
+            if said in c and other in e and said not in e and other not in c and _context(c, said) & _context(e, other):
                 return f"the claim says '{said}'; the letter says '{other}'"
     return None
 

@@ -40,7 +40,7 @@ _EARLIER = re.compile(r"\b(?:from\b(?![^,;]*\bto\b)|had been|previously|formerly
                       r"verdict of|judgement of)\b[^,;]{0,40}$", re.I)
 _NOT_YET = re.compile(r"\b(?:not|never|no longer)(?: yet| quite| been| as)?\s+(?:\w+\s+)?$", re.I)
 _EVERY = re.compile(r"\b(?:every|all|each) (?:area|judgement|aspect|part)s?\b|\bacross the board\b|\bin all areas\b", re.I)
-_ONLY = re.compile(r"\bonly\b", re.I)
+_ONLY = re.compile(r"\bonly\b|\bexcept\b|\ball but\b|\bsome (?:aspects|areas|parts)\b|\baspects\b", re.I)
 
 
 @dataclass(frozen=True)

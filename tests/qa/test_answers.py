@@ -106,3 +106,26 @@ def test_answers_use_the_sentence_vectors_stored_at_ingest(bundled_qa):
     assert not answer.abstained and counting.texts == 0
     fresh = ExtractiveAnswerer(counting).answer(query, hits)  # without them, every candidate is embedded
     assert counting.texts > 0 and not fresh.abstained
+
+
+def test_a_grade_question_cites_the_grade_table_once_and_whole(bundled_qa):
+    answer = bundled_qa.ask("What grades did BCP get in its December 2021 inspection?")
+    assert not answer.abstained
+    tables = [c for c in answer.citations if "Overall effectiveness Inadequate" in c.quote]
+    assert len(tables) == 1
+    assert "The experiences and progress of children who need help and protection Inadequate" in tables[0].quote
+    doc = bundled_qa.index.document(tables[0].doc_id)
+    assert doc.text[tables[0].start:tables[0].end] == tables[0].quote
+
+
+def test_a_sentence_leaning_on_the_one_before_brings_it(bundled_qa):
+    answer = bundled_qa.ask("What effect did losing the domestic abuse worker have on triage in the MASH?")
+    assert any(c.quote.startswith("Since the last inspection, the domestic abuse worker has left the role")
+               and c.quote.endswith("the quality of triage for some domestic abuse referrals.") for c in answer.citations)
+
+
+def test_quotes_never_start_with_a_list_marker(bundled_qa):
+    for question in ("What areas for improvement did the 2019 focused visit identify?",
+                     "What were the priority areas for the second monitoring visit?"):
+        for c in bundled_qa.ask(question).citations:
+            assert c.quote[:1] not in "•◼▪-–*" and not c.quote[:3].rstrip(".").isdigit(), c.quote
