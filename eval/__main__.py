@@ -77,19 +77,16 @@ def main(argv: list[str] | None = None) -> int:
                 entry["langchain"] = score_questions(questions, run_baseline(baseline, questions))
             if args.llm_model:
                 entry["generative"] = _generative(qa, questions, args)
-            report[path.name] = entry
-        from eval.claims import check_articles, check_claims, score
+            report[path.name if path.name not in report else str(path)] = entry
+        from eval.claims import check_claims, check_press, score
 
         if args.claims:
             claims = load_jsonl(args.claims)
             verdicts, _ = check_claims(qa, claims)
             report[args.claims.name] = {"ours": score(claims, verdicts), "verdicts": verdicts}
         for folder in args.press:
-            claims = load_jsonl(folder / "claims.jsonl")
-            whole, timing = check_articles(qa, folder, claims)
-            alone, _ = check_claims(qa, claims)
-            report[f"{folder.name}: whole articles"] = {"ours": score(claims, whole), "verdicts": whole, "timing": timing}
-            report[f"{folder.name}: each claim alone"] = {"ours": score(claims, alone), "verdicts": alone}
+            for how, entry in check_press(qa, folder).items():
+                report[f"{folder}: {how}"] = {"ours": entry.pop("figures"), **entry}
     print(render(report))
     if args.json:
         print(json.dumps(report, default=str))

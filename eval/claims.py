@@ -81,6 +81,15 @@ def check_articles(qa, folder: Path, items: list[dict]) -> tuple[list[dict | Non
     return verdicts, timing
 
 
+def check_press(qa, folder: Path) -> dict:
+    """A press folder's claims scored twice: articles checked whole, and each claim alone."""
+    items = load_jsonl(folder / "claims.jsonl")
+    whole, timing = check_articles(qa, folder, items)
+    alone, _ = check_claims(qa, items)
+    return {"whole articles": {"figures": score(items, whole), "verdicts": whole, "timing": timing},
+            "each claim alone": {"figures": score(items, alone), "verdicts": alone}}
+
+
 def article_text(path: Path) -> str:
     """An article file's published text, below its header."""
     text = path.read_text(encoding="utf-8")
@@ -122,11 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             report[str(path)] = {"figures": score(items, verdicts), "verdicts": verdicts,
                                  "p50_ms": percentile(seconds, 50) * 1000}
         for folder in args.press:
-            items = load_jsonl(folder / "claims.jsonl")
-            whole, timing = check_articles(qa, folder, items)
-            alone, _ = check_claims(qa, items)
-            report[f"{folder} (whole articles)"] = {"figures": score(items, whole), "verdicts": whole, "timing": timing}
-            report[f"{folder} (each claim alone)"] = {"figures": score(items, alone), "verdicts": alone}
+            for how, entry in check_press(qa, folder).items():
+                report[f"{folder} ({how})"] = entry
     for name, entry in report.items():
         f = entry["figures"]
         print(f"### {name}\n" + json.dumps({k: v for k, v in f.items() if k != "wrong"}))

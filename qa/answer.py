@@ -53,6 +53,12 @@ class AnswerModels:
     def sure_above(self) -> float:
         return float(self.answerable.thresholds.get("sure_above", 0.5))
 
+    @property
+    def selection(self) -> "Selection":
+        """How many sentences to quote, as chosen with the sentence model (its thresholds), else the defaults."""
+        t = self.sentence.thresholds
+        return Selection(**{k: type(getattr(Selection(), k))(v) for k, v in t.items() if k in Selection.__dataclass_fields__})
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -100,9 +106,10 @@ def scored(gathered: Gathered, models: AnswerModels) -> tuple[list[float], dict]
     return probs, features
 
 
-def decide(gathered: Gathered, models: AnswerModels, selection: Selection = Selection()) -> Answer:
+def decide(gathered: Gathered, models: AnswerModels, selection: Selection | None = None) -> Answer:
     """The answer the models choose for what a question gathered."""
     g, query = gathered, gathered.query
+    selection = selection or models.selection
     if g.refusal or not g.candidates:
         return _abstain(g, g.refusal or "no passage was found")
     probs, features = scored(g, models)

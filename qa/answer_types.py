@@ -49,10 +49,17 @@ def asks_name(question: str) -> bool:
     return _NAME_QUESTION.search(question) is not None
 
 
+_PERSON_ASKED = re.compile(r"\b(?:who|worker|inspectors?|director|manager|officer|person|councillor|leader|chair|"
+                           r"adviser|advisor|DCS)\b", re.I)
+
+
 def has_name(sentence: str, question: str) -> bool:
-    """True when a sentence holds a capitalised name that the question does not already give."""
+    """True when a sentence holds a capitalised name that the question does not already give; for a
+    question not about a person, a quoted name ('Hearing young people's experience') counts too."""
     asked = question.lower()
-    return any(m.group().lower() not in asked for m in _NAME.finditer(sentence)) or bool(quotations(sentence))
+    if any(m.group().lower() not in asked for m in _NAME.finditer(sentence)):
+        return True
+    return not _PERSON_ASKED.search(question) and bool(quotations(sentence))
 
 
 def quoted_phrases(question: str) -> list[str]:
