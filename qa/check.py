@@ -378,22 +378,25 @@ _VISIT_WORD = re.compile(r"\bvisit(?:ed|s)?\b", re.I)
 def _visited(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
              prefer: str | None = None) -> list[Document]:
     """The official letters among `within` whose visit a claim about a visit's dates or length may mean:
-    of the article's kind of visit, else of the kind the claim's words name (an inspection, a visit);
-    of several, the one the claim's closest sentence stands in (`prefer`)."""
+    never another visit than the article's (its number, its months); of those, the one the claim's
+    closest sentence stands in (`prefer`), else those of the article's kind of visit, else of the kind
+    the claim's words name (an inspection, a visit)."""
     docs = [d for d in (qa.index.document(i) for i in within)
             if d is not None and d.meta.visit_dates and d.meta.source_kind == "official" and d.duplicate_of is None]
+    if framing is not None and framing.meta.visit_number:
+        docs = [d for d in docs if d.meta.visit_number == framing.meta.visit_number]
+    if framing is not None and framing.meta.visit_dates:
+        docs = [d for d in docs if abs(_months(d.meta.visit_dates[0]) - _months(framing.meta.visit_dates[0])) <= 3]
+    preferred = [d for d in docs if d.doc_id == prefer]
+    if preferred:
+        return preferred
     if framing is not None and framing.meta.doc_type != "other":
         docs = [d for d in docs if d.meta.doc_type == framing.meta.doc_type] or docs
     elif _INSPECTION_WORD.search(claim) and not _VISIT_WORD.search(claim):
         docs = [d for d in docs if d.meta.doc_type in ("ilacs_inspection", "sif_inspection", "jtai", "area_send")]
     elif _VISIT_WORD.search(claim) and not _INSPECTION_WORD.search(claim):
         docs = [d for d in docs if d.meta.doc_type in ("focused_visit", "monitoring_visit")]
-    if framing is not None and framing.meta.visit_number:
-        docs = [d for d in docs if d.meta.visit_number == framing.meta.visit_number]
-    if framing is not None and framing.meta.visit_dates:  # the article's visit, not another of the same kind
-        docs = [d for d in docs if abs(_months(d.meta.visit_dates[0]) - _months(framing.meta.visit_dates[0])) <= 3]
-    preferred = [d for d in docs if d.doc_id == prefer]
-    return preferred or docs
+    return docs
 
 
 _OTHER_EVENT = re.compile(r"\b(?:judged|rated|graded|found|since|after|before|when|following)\b", re.I)
