@@ -251,10 +251,13 @@ def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, .
     if warning:
         attribution = _framed_attribution(qa, framing)
     other_visit = bool(warning) or _names_another_visit(claim, best_doc)
+    unnamed = framing is None and not find_authorities(claim)  # a grade of no named council is of no report
     compared = _without_own_dates(claim, best_doc)  # "the 2021 inspection found ..." names the letter, not a fact
     conflicts, elsewhere = [], []
     for check in checks.ALL_CHECKS:
         conflict = check(compared if check is checks.check_dates else claim, best.quote)
+        if conflict and check is checks.check_grade and unnamed:
+            conflict = None
         features[f"conflict_{check.__name__[6:]}"] = float(bool(conflict))
         if conflict:  # another visit's letter says nothing of this one
             (elsewhere if other_visit else conflicts).append(conflict)

@@ -188,6 +188,10 @@ def _context(words: list[str], word: str, reach: int = 4) -> set[str]:
     return out
 
 
+def _is_negator(word: str) -> bool:
+    return word in _NEGATORS or word.endswith("n't")
+
+
 def _negated(words: list[str], reach: int = 3) -> set[str]:
     """Stems of content words within `reach` words after a negator: 'are not seen regularly' -> {'seen', 'regular'}."""
     out = set()
@@ -206,6 +210,8 @@ def check_negation(claim: str, evidence: str) -> str | None:
     c, e = tokens(claim), tokens(evidence)
     if _overlap(claim, evidence) < 0.5:
         return None
+    if sum(_is_negator(t) for t in c) == sum(_is_negator(t) for t in e):
+        return None  # as many denials on each side: worded differently, not the opposite
     c_all, e_all = {stem(t) for t in c}, {stem(t) for t in e}
     for word in sorted(_negated(e) - _negated(c, 6)):
         if word in c_all:

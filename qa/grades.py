@@ -38,6 +38,7 @@ _CLAUSE = re.compile(r",\s*(?:but|although|though|while|whereas|with|and)\b|;|\b
 _EARLIER = re.compile(r"\b(?:from\b(?![^,;]*\bto\b)|had been|previously|formerly|shaken off|shook off|no longer|up from|down from|"
                       r"last time|in the past|once|used to be|rather than|instead of|since|when it was|after being|improvement on|"
                       r"verdict of|judgement of)\b[^,;]{0,40}$", re.I)
+_JOINER = re.compile(r"\b(?:with|and|while|but|whereas)\b", re.I)
 _NOT_YET = re.compile(r"\b(?:not|never|no longer)(?: yet| quite| been| as)?\s+(?:\w+\s+)?$", re.I)
 _EVERY = re.compile(r"\b(?:every|all|each) (?:area|judgement|aspect|part)s?\b|\bacross the board\b|\bin all areas\b", re.I)
 _ONLY = re.compile(r"\bonly\b|\bexcept\b|\ball but\b|\bsome (?:aspects|areas|parts)\b|\baspects\b", re.I)
@@ -64,13 +65,22 @@ def graded_parts(claim: str) -> list[GradePart]:
     for clause in _CLAUSE.split(claim):
         if not clause or _ONLY.search(clause):
             continue
-        for m in _grade_mentions(clause):
-            start, grade = m
+        mentions = _grade_mentions(clause)
+        for n, (start, grade) in enumerate(mentions):
             if _EARLIER.search(clause[:start]) or _NOT_YET.search(clause[:start]):
                 continue
-            every = bool(_EVERY.search(clause))
-            years = tuple(sorted({d[:4] for d in checks.dates(clause) if not d.startswith("*")}))
-            parts.append(GradePart("every area" if every else area_named(clause), grade, every, years))
+            # the words that belong to this grade: up to the grades either side, within the commas around it
+            before = clause[mentions[n - 1][0] + 1 if n else 0:start]
+            after = clause[start:mentions[n + 1][0] if n + 1 < len(mentions) else len(clause)]
+            if n:
+                before = _JOINER.split(before.rsplit(",", 1)[-1])[-1]
+            if n + 1 < len(mentions):
+                after = _JOINER.split(after.split(",", 1)[0])[0]
+            segment = before + after
+            every = bool(_EVERY.search(segment))
+            years = tuple(sorted({d[:4] for d in checks.dates(segment) if not d.startswith("*")}))
+            area = "every area" if every else area_named(segment if len(mentions) > 1 else clause)
+            parts.append(GradePart(area, grade, every, years))
     return list(dict.fromkeys(parts))
 
 
