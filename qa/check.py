@@ -374,6 +374,19 @@ _VISITED = re.compile(r"\b(?:visit(?:ed|s)?|inspect(?:ed|ion|ors were)|took plac
                       r"spent)\b", re.I)
 
 
+_KINDS = (  # words naming a kind of visit, and the kinds of letter they may mean
+    (re.compile(r"\bfocused (?:assurance )?visits?\b|\bassurance visits?\b", re.I), ("focused_visit",)),
+    (re.compile(r"\bmonitoring visits?\b", re.I), ("monitoring_visit",)),
+    (re.compile(r"\bjoint targeted area inspections?\b|\bJTAI\b", re.I), ("jtai",)),
+    (re.compile(r"\bSEND inspections?\b|\barea SEND\b", re.I), ("area_send",)),
+)
+
+
+def _kinds_named(claim: str) -> set[str]:
+    """The kinds of letter a claim's words name precisely ('focused visit', 'JTAI'); none for 'inspection'."""
+    return {kind for pattern, kinds in _KINDS if pattern.search(claim) for kind in kinds}
+
+
 _INSPECTION_WORD = re.compile(r"\binspect(?:ion|ed)\b|\bJTAI\b|\bSEND\b", re.I)
 _VISIT_WORD = re.compile(r"\bvisit(?:ed|s)?\b", re.I)
 
@@ -390,6 +403,9 @@ def _visited(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
         docs = [d for d in docs if d.meta.visit_number == framing.meta.visit_number]
     if framing is not None and framing.meta.visit_dates:
         docs = [d for d in docs if abs(_months(d.meta.visit_dates[0]) - _months(framing.meta.visit_dates[0])) <= 3]
+    named = _kinds_named(claim)
+    if named:  # "the focused visit in June 2022" speaks of no inspection report's dates
+        docs = [d for d in docs if d.meta.doc_type in named]
     preferred = [d for d in docs if d.doc_id == prefer]
     if preferred:
         return preferred
