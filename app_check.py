@@ -60,7 +60,8 @@ def check_page(folder: str, qa, guarded, open_letter) -> None:
 
 
 def pasted(qa) -> Job | None:
-    from qa.check import check_text, find_claims
+    from qa.check import check_text
+    from qa.claims import find_claims
 
     text = st.text_area("A claim or an article", key="check_text", height=200)
     single = st.checkbox("Treat the whole text as one claim", key="single_claim")
@@ -76,7 +77,8 @@ def pasted(qa) -> Job | None:
 
 
 def uploaded(qa) -> Job | None:
-    from qa.check import check_text, find_claims
+    from qa.check import check_text
+    from qa.claims import find_claims
 
     file = st.file_uploader("An article (PDF, Word, HTML, Markdown or text)", type=list(v.UPLOAD_TYPES),
                             key="check_file")
@@ -111,7 +113,8 @@ def read_upload(name: str, data: bytes) -> str | None:
 
 
 def indexed(folder: str, qa, guarded) -> Job | None:
-    from qa.check import check_document, find_claims
+    from qa.check import check_document
+    from qa.claims import find_claims
 
     docs = guarded(folder, qa.index.documents) or []
     press = {d.doc_id: d for d in docs if d.meta.source_kind == "press"}

@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from ingest.sentences import split_sentences
 from qa import checks
 from ingest.tokens import count_tokens
-from qa.answer import Answerer, ExtractiveAnswerer
+from qa.answer import Answerer
 from qa.check import CLOSE
 from qa.models import Answer, Citation, Hit
 from qa.retrieve import Query

@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa.check import check_document, find_claims
+from qa.check import check_document
+from qa.claims import find_claims
 from qa.report import to_csv, to_markdown
 
 from tests.conftest import LETTERS
