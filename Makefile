@@ -26,8 +26,14 @@ test: install
 eval: install
 	$(BIN)/python -m eval data/letters --questions ../shared/eval/questions.jsonl --claims ../shared/eval/claims.jsonl
 
-$(BIN)/.llm-installed: $(BIN)/.installed requirements-llm.txt
-	$(BIN)/pip install --quiet -r requirements-llm.txt
+# llama.cpp compiled for portable x86-64: a build for this CPU's own flags (AMX, AVX-512) dies on a
+# machine whose CPU reports them but whose VM does not grant them. No wheel cache: a cached native build
+# would be reused.
+LLM_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
+$(BIN)/.llm-installed: $(BIN)/.installed requirements-llm.txt Makefile
+	CMAKE_ARGS="$(LLM_CMAKE_ARGS)" $(BIN)/pip install --quiet --no-cache-dir --no-binary llama-cpp-python \
+		-r requirements-llm.txt
 	touch $@
 
 test-llm: $(BIN)/.llm-installed
