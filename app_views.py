@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from index.index import Filters
 from ingest.models import Document
-from ingest.quotes import fold as normalise_quote
+from ingest.quotes import fold
 from qa.checks import closest_window
 from qa.models import Answer, Citation, Evidence, Hit, Verdict
 
@@ -324,7 +324,7 @@ def evidence_card(e: Evidence, first: bool = False) -> str:
 
 def _words(text: str) -> tuple[list[str], list[str]]:
     words = text.split()
-    return words, [normalise_quote(w) for w in words]
+    return words, [fold(w) for w in words]
 
 
 def diff_html(quote: str, source: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Callable
 
 from eval.devset import slug
 
@@ -34,3 +35,22 @@ def grouped_folds(items: list[dict], k: int, seed: int = 11) -> list[tuple[list[
         min(folds, key=len).extend(by_council[council])
     everything = set(range(len(items)))
     return [(sorted(everything - set(f)), sorted(f)) for f in folds]
+
+
+def cross_validate(runs: list, fit: Callable, apply: Callable, score: Callable,
+                   folds: int = 5) -> tuple[dict, list[dict], list[tuple]]:
+    """Grouped cross-validation over councils of runs that carry their `item`: for each fold, `fit(train runs)`
+    gives models, `apply(test runs, models)` their outputs, `score(runs, outputs)` the figures. Gives the
+    figures pooled over every fold's held-out outputs, each fold's own (with its councils), and every run
+    with its held-out output."""
+    pooled_runs: list = []
+    pooled_outputs: list = []
+    per_fold = []
+    for train, test in grouped_folds([r.item for r in runs], folds):
+        models = fit([runs[i] for i in train])
+        test_runs = [runs[i] for i in test]
+        outputs = apply(test_runs, models)
+        per_fold.append({**score(test_runs, outputs), "councils": sorted({council_of(r.item) for r in test_runs})})
+        pooled_runs += test_runs
+        pooled_outputs += outputs
+    return score(pooled_runs, pooled_outputs), per_fold, list(zip(pooled_runs, pooled_outputs))

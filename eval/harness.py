@@ -54,11 +54,18 @@ def score_questions(questions: list[dict], results: list[dict], texts: dict[str,
         citations = r.get("citations", [])
         if texts is not None:
             row["citations"] = len(citations)
-            row["verbatim"] = sum(1 for c in citations if metrics.is_verbatim(c["quote"], texts.get(c["doc"], "")))
+            row["verbatim"] = sum(1 for c in citations if _verbatim(c, texts.get(c["doc"], "")))
         rows[kind].append(row)
         if kind != "all":
             rows["all"].append(row)
     return {kind: _summary(items) for kind, items in rows.items()}
+
+
+def _verbatim(citation: dict, text: str) -> bool:
+    """A citation's quote stands in its document, and at the offsets it gives when it gives them."""
+    offsets = citation.get("start") is not None and citation.get("end") is not None
+    return metrics.is_verbatim(citation["quote"], text) and (
+        not offsets or text[citation["start"]:citation["end"]] == citation["quote"])
 
 
 def _summary(rows: list[dict]) -> dict:

@@ -13,14 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from eval.folds import council_of, grouped_folds
-from eval.harness import load_jsonl
-from eval.metrics import evidence_ranks, holds, is_verbatim, recall_at
+from eval.folds import cross_validate as folds_cv
+from eval.harness import load_jsonl, score_questions
+from eval.metrics import evidence_ranks, holds
 from qa.calibrated import LogisticModel, save
 
 SENTENCE_FEATURES = ("sim", "cov", "inv_rank", "hit_dense", "keyword", "grade_row", "grade_match",
@@ -118,7 +119,7 @@ def fit_models(runs: list[Run], inner_folds: int = 3):
     # Below the closeness of any answered development question, a question is about something else.
     sims = sorted(r.get("best_sim", 0.0) for r, y in zip(qrows, qlabels) if y)
     thresholds["min_similarity"] = float(sims[0] - 0.05) if sims else 0.0
-    answerable = LogisticModel(**{**answerable.__dict__, "thresholds": thresholds})
+    answerable = replace(answerable, thresholds=thresholds)
     return AnswerModels(sentence, answerable)
 
 
@@ -132,10 +133,9 @@ def _fit_sentence(runs: list[Run]) -> LogisticModel:
 
 
 def _question_row(run: Run, sentence: LogisticModel) -> dict:
-    from qa.answer import AnswerModels, scored
+    from qa.answer import scored
 
-    dummy = AnswerModels(sentence, sentence)
-    return scored(run.gathered, dummy)[1] if run.gathered.candidates else dict(run.gathered.features)
+    return scored(run.gathered, sentence)[1] if run.gathered.candidates else dict(run.gathered.features)
 
 
 def choose_thresholds(probs: list[float], labels: list[int]) -> dict:
@@ -156,37 +156,16 @@ def choose_thresholds(probs: list[float], labels: list[int]) -> dict:
 
 
 def score_answers(runs: list[Run], answers: list) -> dict:
-    """Answer evidence, false abstention, abstention on unanswerable, recall@5 and verbatim citations."""
-    evidence_total = evidence_cited = 0
-    fa = ans = abst = unans = uncertain = 0
-    r5, cited, verbatim = [], 0, 0
-    for run, answer in zip(runs, answers):
-        item = run.item
-        gold = item.get("evidence") or []
-        if item.get("answerable", True):
-            ans += 1
-            fa += answer.abstained
-            uncertain += answer.uncertain
-            passages = [{"doc": h.doc.doc_id, "text": h.chunk.text} for h in run.gathered.hits]
-            r5.append(recall_at(evidence_ranks(passages, gold), 5))
-            for ev in gold:
-                evidence_total += 1
-                evidence_cited += any(c.doc_id == ev["doc"] and holds(c.quote, ev["quote"]) for c in answer.citations)
-        else:
-            unans += 1
-            abst += answer.abstained
-        for c in answer.citations:
-            cited += 1
-            doc = next(h.doc for h in run.gathered.hits if h.doc.doc_id == c.doc_id)
-            verbatim += is_verbatim(c.quote, doc.text) and doc.text[c.start:c.end] == c.quote
-    share = lambda a, b: a / b if b else None  # noqa: E731
-    return {"questions": len(runs), "answer_evidence": share(evidence_cited, evidence_total),
-            "false_abstention": share(fa, ans), "abstention": share(abst, unans),
-            "uncertain_answers": share(uncertain, ans), "recall@5": share(sum(r5), len(r5)),
-            "citations": cited, "verbatim": share(verbatim, cited)}
+    """The harness's figures for these answers (answer evidence, false abstention, abstention on
+    unanswerable, recall@5, verbatim citations), and the share of answers shown with a caveat."""
+    from qa.jsonio import answer_json
 
-
-LAST_CV: tuple = ([], [])
+    texts = {h.doc.doc_id: h.doc.text for r in runs for h in r.gathered.hits}
+    overall = score_questions([r.item for r in runs], [answer_json(a) for a in answers], texts)["all"]
+    uncertain = [a.uncertain for r, a in zip(runs, answers) if r.item.get("answerable", True)]
+    return {"questions": len(runs), **{k: overall[k] for k in ("answer_evidence", "false_abstention", "abstention",
+                                                                "recall@5", "citations", "verbatim")},
+            "uncertain_answers": sum(uncertain) / len(uncertain) if uncertain else None}
 
 
 def diagnose(run: Run, answer) -> dict:
@@ -203,23 +182,12 @@ def diagnose(run: Run, answer) -> dict:
             "scope": g.query.scope.describe(), "loosened": list(g.query.loosened), "refusal": g.refusal}
 
 
-def cross_validate(runs: list[Run], folds: int = 5) -> tuple[dict, list[dict]]:
-    """Held-out figures pooled over folds, and each fold's own."""
+def cross_validate(runs: list[Run], folds: int = 5) -> tuple[dict, list[dict], list[tuple[Run, object]]]:
+    """Held-out figures pooled over folds, each fold's own, and every question with its held-out answer."""
     from qa.answer import decide
 
-    pooled_runs, pooled_answers, per_fold = [], [], []
-    global LAST_CV
-    LAST_CV = (pooled_runs, pooled_answers)
-    for train, test in grouped_folds([r.item for r in runs], folds):
-        models = fit_models([runs[i] for i in train])
-        test_runs = [runs[i] for i in test]
-        answers = [decide(r.gathered, models) for r in test_runs]
-        figures = score_answers(test_runs, answers)
-        figures["councils"] = sorted({council_of(r.item) for r in test_runs})
-        per_fold.append(figures)
-        pooled_runs += test_runs
-        pooled_answers += answers
-    return score_answers(pooled_runs, pooled_answers), per_fold
+    return folds_cv(runs, fit_models, lambda test, models: [decide(r.gathered, models) for r in test],
+                    score_answers, folds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     items = [q for path in args.questions for q in load_jsonl(path)]
     with Index.open(args.index, Settings()) as index:
         runs = gather_all(QA(index), items)
-    pooled, per_fold = cross_validate(runs, args.folds)
+    pooled, per_fold, held_out = cross_validate(runs, args.folds)
     report = {"held_out_pooled": pooled, "folds": per_fold, "questions": len(items),
               "councils": len({council_of(r.item) for r in runs})}
     print(json.dumps(report, indent=1))
@@ -249,12 +217,12 @@ def main(argv: list[str] | None = None) -> int:
         about = {"questions": len(items), "councils": report["councils"],
                  "cross_validated": {k: v for k, v in pooled.items() if isinstance(v, float)}}
         for model in (models.sentence, models.answerable):
-            print("wrote", save(LogisticModel(**{**model.__dict__, "about": about})))
+            print("wrote", save(replace(model, about=about)))
     if args.report:
         args.report.write_text(json.dumps(report, indent=1))
     if args.dump:
         with args.dump.open("w") as out:
-            for run, answer in zip(*LAST_CV):
+            for run, answer in held_out:
                 out.write(json.dumps(diagnose(run, answer), ensure_ascii=False) + "\n")
     return 0
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from eval.claims import score
-from eval.folds import council_of, grouped_folds
+from eval.folds import council_of
+from eval.folds import cross_validate as folds_cv
 from eval.harness import load_jsonl
 from eval.train import fit_logistic
-from qa.calibrated import LogisticModel, save
+from qa.calibrated import save
 
 FEATURES = {  # feature: the direction its weight may take (0: either)
     "closeness": 1, "sim": 1, "cov": 1, "second": 0, "lacking": -1, "quote_verbatim": 1, "quote_altered": 0,
@@ -66,9 +67,9 @@ def fit(runs: list[Assessed]):
                      if r.assessment.conflicts), reverse=True)
     allowed = int(MAX_FALSE_CONTRADICTION * len(accurate))
     contradicted_above = min(0.99, scores[allowed] + 1e-6) if len(scores) > allowed else 0.5
-    found = LogisticModel(**{**found.__dict__, "thresholds": {"found_above": found_above, "sure_above": 0.8}})
-    contradicts = LogisticModel(**{**contradicts.__dict__, "thresholds": {
-        "contradicted_above": max(0.5, contradicted_above), "sure_above": max(0.8, contradicted_above)}})
+    found = replace(found, thresholds={"found_above": found_above, "sure_above": 0.8})
+    contradicts = replace(contradicts, thresholds={"contradicted_above": max(0.5, contradicted_above),
+                                                   "sure_above": max(0.8, contradicted_above)})
     return VerdictModels(found, contradicts)
 
 
@@ -89,19 +90,9 @@ def verdicts_for(runs: list[Assessed], models) -> list[dict]:
     return [verdict_json(verdict_of(r.claim, models)) for r in runs]
 
 
-def cross_validate(runs: list[Assessed], folds: int = 5) -> tuple[dict, list[dict], list[dict]]:
-    pooled_items, pooled_verdicts, per_fold = [], [], []
-    for train, test in grouped_folds([r.item for r in runs], folds):
-        models = fit([runs[i] for i in train])
-        test_runs = [runs[i] for i in test]
-        verdicts = verdicts_for(test_runs, models)
-        figures = score([r.item for r in test_runs], verdicts)
-        figures.pop("wrong")
-        figures["councils"] = sorted({council_of(r.item) for r in test_runs})
-        per_fold.append(figures)
-        pooled_items += [r.item for r in test_runs]
-        pooled_verdicts += verdicts
-    return score(pooled_items, pooled_verdicts), per_fold, pooled_verdicts
+def cross_validate(runs: list[Assessed], folds: int = 5) -> tuple[dict, list[dict], list[tuple[Assessed, dict]]]:
+    """Held-out figures pooled over folds, each fold's own, and every claim with its held-out verdict."""
+    return folds_cv(runs, fit, verdicts_for, lambda test, verdicts: score([r.item for r in test], verdicts), folds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     items = [c for path in args.claims for c in load_jsonl(path)]
     with Index.open(args.index, Settings()) as index:
         runs = assess_all(QA(index), items)
-    pooled, per_fold, verdicts = cross_validate(runs, args.folds)
+    pooled, per_fold, held_out = cross_validate(runs, args.folds)
     report = {"held_out_pooled": pooled, "folds": per_fold, "claims": len(items)}
     print(json.dumps({k: v for k, v in pooled.items() if k != "wrong"}, indent=1))
     if args.save:
@@ -129,11 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         about = {"claims": len(items), "councils": len({council_of(r.item) for r in runs}),
                  "cross_validated": {k: v for k, v in pooled.items() if isinstance(v, float)}}
         for model in (models.found, models.contradicts):
-            print("wrote", save(LogisticModel(**{**model.__dict__, "about": about})))
+            print("wrote", save(replace(model, about=about)))
     if args.report:
         report["verdicts"] = [{**v, "id": r.item.get("id"), "label": r.item["verdict"], "kind": r.item.get("kind")}
-                              for r, v in zip([r for _, t in grouped_folds([r.item for r in runs], args.folds)
-                                               for r in [runs[i] for i in t]], verdicts)]
+                              for r, v in held_out]
         args.report.write_text(json.dumps(report, indent=1, default=str))
     return 0
 

@@ -333,6 +333,14 @@ class Index:
         sql = f"SELECT c.id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}"
         return [r for (r,) in self.conn.execute(sql, params)]
 
+    def has_rows(self, filters: Filters) -> bool:
+        """True when the filters allow at least one chunk."""
+        if filters.is_empty():
+            return self.chunk_count() > 0
+        where, params = filter_sql(filters, True)
+        sql = f"SELECT 1 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where} LIMIT 1"
+        return self.conn.execute(sql, params).fetchone() is not None
+
     def latest_documents(self, filters: Filters) -> tuple[str, ...]:
         """Each council's most recent document among those the filters allow (by date, else last visit day)."""
         where, params = filter_sql(filters, True)

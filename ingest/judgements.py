@@ -56,7 +56,7 @@ def _is_area(area: str) -> bool:
 
 
 # A grade named in running text: "was judged to require improvement", "rated good", "inadequate".
-GRADE_WORDS = [
+_GRADE_WORDS = [
     ("Requires improvement to be good", re.compile(r"\b(?:requires?|required|requiring)\s+improvement(?:\s+to\s+be\s+good)?\b",
                                                   re.I)),
     ("Outstanding", re.compile(r"\boutstanding\b", re.I)),
@@ -65,16 +65,22 @@ GRADE_WORDS = [
 ]
 
 
+def grade_mentions(text: str) -> list[tuple[int, str]]:
+    """(position, grade) of each grade `text` names, in order, 'requires improvement to be good' read as one.
+
+    grade_mentions("rated good, up from inadequate") -> [(6, "Good"), (20, "Inadequate")]
+    """
+    found: list[tuple[int, int, str]] = []
+    for name, pattern in _GRADE_WORDS:
+        for m in pattern.finditer(text or ""):
+            if not any(a <= m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), name))
+    return [(a, name) for a, _, name in sorted(found)]
+
+
 def grades_in(text: str) -> list[str]:
-    """Grades `text` names, in the order they stand, 'requires improvement to be good' read as one.
+    """Grades `text` names, in the order they stand.
 
     grades_in("rated requires improvement to be good, up from inadequate") -> ["Requires improvement to be good", "Inadequate"]
     """
-    found = []
-    spans: list[tuple[int, int]] = []
-    for name, pattern in GRADE_WORDS:
-        for m in pattern.finditer(text or ""):
-            if not any(a <= m.start() < b for a, b in spans):
-                spans.append(m.span())
-                found.append((m.start(), name))
-    return [name for _, name in sorted(found)]
+    return [name for _, name in grade_mentions(text)]

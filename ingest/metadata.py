@@ -20,6 +20,7 @@ from ingest.dates import (
     SPAN,
     format_date,
     format_span,
+    ordinal_word,
     ordinal_number,
     parse_date,
     parse_span,
@@ -214,7 +215,7 @@ def make_title(meta: Metadata) -> str:
             "sif_inspection": "inspection",
         }.get(meta.doc_type, "report")
         if meta.doc_type == "monitoring_visit" and meta.visit_number:
-            what = f"{_ORDINAL_WORDS.get(meta.visit_number, str(meta.visit_number))} {what}"
+            what = f"{ordinal_word(meta.visit_number)} {what}"
         when = (meta.visit_dates[:1] or (meta.date,))[0]
         month = format_date(when).split(" ", 1)[-1] if when else ""
         return f"Press: {what} to {la}" + (f" ({month})" if month else "")
@@ -238,10 +239,6 @@ def make_title(meta: Metadata) -> str:
 
 
 # ---------------------------------------------------------------- helpers
-
-_ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
-                  8: "eighth", 9: "ninth", 10: "tenth"}
-
 
 def _doc_type(scope: str):
     """(doc type, the title match, where the council's name sits) from the earliest title line."""

@@ -12,7 +12,6 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 
 from qa import calibrated
-from qa.answer_types import asks_name, asks_quantity
 from qa.calibrated import LogisticModel
 from qa.evidence import Candidate, Gathered, gather
 from qa.grades import area_named
@@ -76,11 +75,10 @@ class ExtractiveAnswerer(Answerer):
 
     name = "extractive"
 
-    def __init__(self, embedder, sentence_vectors=None, chunk_at=None, models: AnswerModels | None = None):
-        """`sentence_vectors(chunk_ids)` gives vectors stored at ingest; `chunk_at` finds grade-table passages."""
+    def __init__(self, embedder, sentence_vectors=None, models: AnswerModels | None = None):
+        """`sentence_vectors(chunk_ids)` gives vectors stored at ingest."""
         self.embedder = embedder
         self.sentence_vectors = sentence_vectors
-        self.chunk_at = chunk_at
         self._models = models
 
     @property
@@ -91,18 +89,16 @@ class ExtractiveAnswerer(Answerer):
         return self._models
 
     def gather(self, query: Query, hits: list[Hit]) -> Gathered:
-        return gather(query, hits, self.embedder, self.sentence_vectors, self.chunk_at)
+        return gather(query, hits, self.embedder, self.sentence_vectors)
 
     def answer(self, query: Query, hits: list[Hit]) -> Answer:
         return decide(self.gather(query, hits), self.models)
 
 
-def scored(gathered: Gathered, models: AnswerModels) -> tuple[list[float], dict]:
+def scored(gathered: Gathered, sentence: LogisticModel) -> tuple[list[float], dict]:
     """Each candidate's probability of answering, and the question's features with the best of them."""
-    probs = [models.sentence.probability(c.features) for c in gathered.candidates]
-    ranked = sorted(probs, reverse=True)
-    features = dict(gathered.features, best_p=ranked[0] if ranked else 0.0,
-                    second_p=ranked[1] if len(ranked) > 1 else 0.0)
+    probs = [sentence.probability(c.features) for c in gathered.candidates]
+    features = dict(gathered.features, best_p=max(probs, default=0.0))
     return probs, features
 
 
@@ -112,7 +108,7 @@ def decide(gathered: Gathered, models: AnswerModels, selection: Selection | None
     selection = selection or models.selection
     if g.refusal or not g.candidates:
         return _abstain(g, g.refusal or "no passage was found")
-    probs, features = scored(g, models)
+    probs, features = scored(g, models.sentence)
     p = models.answerable.probability(features)
     if features.get("unquoted"):  # words the question quotes stand in none of the passages
         return _abstain(g, _why_not(g, features), p)
@@ -141,9 +137,9 @@ def _why_not(g: Gathered, features: dict) -> str:
     """The plainest reason the evidence is weak, for people."""
     if features.get("unquoted"):
         return "the letters found never use the words the question quotes"
-    if asks_quantity(g.query.text) and not features.get("figure_found"):
+    if features.get("quantity_unmet"):
         return "it asks for a figure and no close sentence gives one"
-    if asks_name(g.query.text) and not any(c.features["name_match"] for c in g.candidates):
+    if features.get("name_unmet"):
         return "it asks for a name and no close sentence gives one"
     if g.missing_terms:
         return f"the letters found never mention: {', '.join(g.missing_terms)}"

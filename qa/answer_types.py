@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.quotes import holds_quote, quotations
+from ingest.quotes import quotations
+from qa.checks import figures
+from qa.text import stem, tokens
 
 _QUANTITY = re.compile(
     r"^\s*(?:how (?:much|many|often|long)\b|what (?:percentage|proportion|share|number|rate|amount)\b|"
@@ -67,10 +69,6 @@ def quoted_phrases(question: str) -> list[str]:
     return quotations(question, straight_single=True)
 
 
-def mentions(text: str, phrase: str) -> bool:
-    """True when `text` holds `phrase`, case, punctuation and quote style aside."""
-    return holds_quote(phrase, text)
-
 
 _GRADE_QUESTION = re.compile(
     r"\b(?:rated|rating|ratings|graded|grades?|judged|judgements?|verdict|outstanding|inadequate|requires? improvement|"
@@ -116,8 +114,6 @@ def asked_unit(question: str) -> str | None:
 
     asked_unit("How many young carers were waiting?") -> "carer"; asked_unit("What percentage of ...") -> "%"
     """
-    from qa.text import stem
-
     if _DURATION.search(question):
         return "time"
     if _MONEY.search(question):
@@ -132,9 +128,6 @@ def asked_unit(question: str) -> str | None:
 
 def figure_fits(sentence: str, unit: str | None) -> bool:
     """True when `sentence` gives a figure of the kind asked: a share, a duration, or a count of the noun."""
-    from qa.checks import figures
-    from qa.text import stem, tokens
-
     found = figures(sentence)
     if unit == "%":
         return any(v.endswith("%") or " in " in v or " out of " in v for v, *_ in found) or bool(_SHARE_WORDS.search(sentence))

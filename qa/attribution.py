@@ -9,6 +9,7 @@ from ingest.models import Metadata
 from qa import checks, grades
 from qa.models import Evidence
 
+
 @dataclass(frozen=True)
 class Framing:
     """The visit an article says it reports on, read from the article itself."""
@@ -22,6 +23,7 @@ class Framing:
             kind = f"monitoring visit {m.visit_number}"
         when = m.visit_dates[0][:7] if m.visit_dates else (m.date or "")[:7]
         return f"{kind} ({when})" if when else kind
+
 
 def attributed_letters(qa, claim: str, framing: Framing | None, exclude: tuple[str, ...]) -> tuple[str, ...]:
     """The letters a claim is about: the article's framed visit when one is indexed, else the council's letters."""
@@ -43,8 +45,10 @@ def attributed_letters(qa, claim: str, framing: Framing | None, exclude: tuple[s
     dated = [d for d in chosen if years & grades.years_of(d)]
     return tuple(d.doc_id for d in (dated or chosen))
 
+
 def months(iso: str) -> int:
     return int(iso[:4]) * 12 + int(iso[5:7])
+
 
 def attribute(evidence: Evidence, meta: Metadata, framing: Framing | None) -> tuple[str, str]:
     """Which letter the claim traces to (`meta` is the evidence document's), and a warning when the
@@ -61,6 +65,7 @@ def attribute(evidence: Evidence, meta: Metadata, framing: Framing | None) -> tu
         return where, ""
     return where, f"the article frames this as the {framing.describe()}, but the sentence stands in {where}"
 
+
 def framed_attribution(qa, framing: Framing) -> str:
     """The visit the article reports on, and whether an official letter of it is indexed."""
     m = framing.meta
@@ -72,6 +77,7 @@ def framed_attribution(qa, framing: Framing) -> str:
             return f"{framing.describe()}: {dm.title}"
     return f"{framing.describe()}, as the article reports it; no official letter of that visit is indexed"
 
+
 def _near_month(month: str, others: set[str]) -> bool:
     """A letter follows its visit within about three months."""
     y, m = map(int, month.split("-"))
@@ -80,6 +86,7 @@ def _near_month(month: str, others: set[str]) -> bool:
         if 0 <= (y * 12 + m) - (oy * 12 + om) <= 3:
             return True
     return False
+
 
 def letter_name(evidence: Evidence) -> str:
     return evidence.title or evidence.doc_id

@@ -14,28 +14,37 @@ from ingest.models import Document
 from ingest.quotes import quotations
 from ingest.sentences import split_sentences
 from qa import calibrated, checks
-from qa.attribution import Framing, attribute, attributed_letters, framed_attribution, letter_name
+from qa.attribution import (
+    Framing,
+    attribute,
+    attributed_letters,
+    framed_attribution,
+    letter_name,
+)
 from qa.calibrated import LogisticModel
 from qa.claims import ATTRIBUTION, compound_parts, find_claims, is_question
+from qa.evidence import sentence_matrix
 from qa.forensics import examine, overall_status
 from qa.grade_verdict import grade_verdict
 from qa.models import Evidence, Verdict
 from qa.terms import covered, missing
 from qa.text import tokens
-from qa.visit_dates import duration_conflict, names_another_visit, visit_date_conflict, without_own_dates
+from qa.visit_dates import (
+    duration_conflict,
+    names_another_visit,
+    visit_date_conflict,
+    without_own_dates,
+)
 
 # Closeness of claim and sentence: 0.6 x cosine of their embeddings + 0.4 x share of the claim's key
 # terms (weighted by rarity). Verdicts weigh it through the fitted models (qa/weights); these two
 # lines remain for written-answer support and for wording a reason.
 CLOSE = 0.56  # at or above, a written sentence is close enough to a letter sentence to be supported by it
-
 SILENT = 0.40  # below, nothing in the letters speaks to the claim at all
-
 OFFICIAL_MARGIN = 0.05  # an official sentence this close to the best press one is preferred
-
 CLAIM_PASSAGES = 20  # passages searched for a claim's sentence; a reworded claim may sit low
-
 ALIGNED_PASSAGES = 16  # of those, the passages whose sentences are compared with the claim
+
 
 def check_text(qa, text: str, single_claim: bool = False, exclude: tuple[str, ...] = ()) -> list[Verdict]:
     """Verdicts for the claim `text` (single_claim) or for each claim found in it.
@@ -45,15 +54,15 @@ def check_text(qa, text: str, single_claim: bool = False, exclude: tuple[str, ..
     if single_claim or len(split_sentences(text.strip())) == 1:  # one sentence is a claim, framed by itself
         return [judge(qa, " ".join(text.split()), None, tuple(exclude))]
     claims = find_claims(text)
-    if not claims and len(split_sentences(text.strip())) == 1:
-        return [judge(qa, " ".join(text.split()), None, tuple(exclude))]  # one short sentence is a claim
     framing = Framing(find_metadata(text))
     exclude = tuple(exclude) + _indexed_copies(qa, text)
     return [judge(qa, claim, framing, exclude) for claim in claims]
 
+
 def check_document(qa, doc: Document) -> list[Verdict]:
     """Verdicts for every claim of an indexed article, never citing the article itself."""
     return check_text(qa, doc.text, exclude=(doc.doc_id,))
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -71,6 +80,7 @@ class Assessment:
     silent: str = ""  # why nothing was close, when nothing was
     elsewhere: tuple[str, ...] = ()  # differences from a letter of another visit than the claim reports
 
+
 @dataclass(frozen=True)
 class VerdictModels:
     """Two fitted models: does a letter speak to the claim (found), and does it say otherwise (contradicts)."""
@@ -82,6 +92,7 @@ class VerdictModels:
     def shipped(cls) -> "VerdictModels":
         return cls(calibrated.load("claim_found"), calibrated.load("claim_contradicts"))
 
+
 @dataclass(frozen=True)
 class ClaimAssessment:
     """A claim as assessed: by the grade tables when it states grades, else whole and, if compound, by parts."""
@@ -91,10 +102,12 @@ class ClaimAssessment:
     whole: Assessment | None = None
     parts: tuple[Assessment, ...] = ()
 
+
 def judge(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = (),
           models: VerdictModels | None = None) -> Verdict:
     """Supported, contradicted or not found, with the evidence and a reason a person can check."""
     return verdict_of(assess_claim(qa, claim, framing, exclude), models or VerdictModels.shipped())
+
 
 def assess_claim(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = ()) -> ClaimAssessment:
     if is_question(claim):
@@ -107,6 +120,7 @@ def assess_claim(qa, claim: str, framing: Framing | None = None, exclude: tuple[
     parts = compound_parts(claim)
     return ClaimAssessment(claim, None, assess(qa, claim, framing, exclude, within),
                            tuple(assess(qa, p, framing, exclude, within) for p in parts))
+
 
 def verdict_of(ca: ClaimAssessment, models: VerdictModels) -> Verdict:
     """The whole claim's verdict, unless one of its parts is contradicted: a compound claim is as wrong as
@@ -121,6 +135,7 @@ def verdict_of(ca: ClaimAssessment, models: VerdictModels) -> Verdict:
                 return replace(v, claim=ca.claim, reason=f"{v.reason} (in the part “{part.claim}”)")
     return whole
 
+
 def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, ...] = (),
            within: tuple[str, ...] | None = None) -> Assessment:
     """The evidence for a claim and everything that differs, with the signals for a verdict."""
@@ -130,8 +145,9 @@ def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, .
     # Search the letters the claim is about when it says which (council, year, the article's visit).
     scope = Filters(doc_ids=within, exclude_doc_ids=exclude) if within else Filters(exclude_doc_ids=exclude)
     query, hits = qa.search(claim, k=CLAIM_PASSAGES, filters=scope, councils_only=True)
-    ranked = _aligned(qa, query, hits)
-    quoted = _quoted_sentences(qa, query, list(quotes))
+    qvec = qa.index.embedder.embed_query(query.text)  # the claim, embedded once for every comparison
+    ranked = _aligned(query, hits, qa, qvec)
+    quoted = _quoted_sentences(qa, query, qvec, list(quotes))
     if quoted:  # a verbatim quotation locates its source: judge by the sentence that holds it
         ranked = quoted + [r for r in ranked if (r[2].doc_id, r[2].start) not in
                            {(q[2].doc_id, q[2].start) for q in quoted}]
@@ -172,6 +188,7 @@ def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, .
     silent = ("the letters never use: " + ", ".join(lacking)) if lacking else "no sentence in the letters says this"
     return Assessment(claim, evidence, tuple(conflicts), quotes, quote_status, attribution, warning, features, silent,
                       tuple(elsewhere))
+
 
 def decide(a: Assessment, models: VerdictModels) -> Verdict:
     """The verdict the fitted models give an assessment; a contradiction also needs a named difference."""
@@ -214,6 +231,7 @@ def decide(a: Assessment, models: VerdictModels) -> Verdict:
     return verdict("supported", f"{where} says: “{best.quote}”{source}{note}",
                    not (a.warning or source) and p_found >= models.found.thresholds.get("sure_above", 0.8))
 
+
 def _meaning_changed(quote: dict) -> bool:
     """True when an altered quotation differs from the letter in a figure, quantifier, direction or negation."""
     sentence = quote.get("sentence") or ""
@@ -221,7 +239,8 @@ def _meaning_changed(quote: dict) -> bool:
                (checks.check_numbers, checks.check_quantifier, checks.check_polarity, checks.check_negation,
                 checks.check_grade))
 
-def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
+
+def _aligned(query, hits, qa, qvec) -> list[tuple[float, float, Evidence]]:
     """Sentences of the hits, closest to the claim first (cosine and key-term coverage)."""
     spans = []
     for hit in hits[:ALIGNED_PASSAGES]:
@@ -232,7 +251,8 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
                 spans.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence))
     if not spans:
         return []
-    sims = _sentence_vectors(qa, spans) @ qa.index.embedder.embed_query(query.text)
+    sims = sentence_matrix(qa.index.embedder, qa.index.sentence_vectors,
+                           [(h.chunk.chunk_id, (a - h.chunk.start, b - h.chunk.start), s) for h, a, b, s in spans]) @ qvec
     groups, weights = list(query.groups), list(query.weights)
     ranked = []
     for (hit, a, b, sentence), sim in zip(spans, sims):
@@ -242,30 +262,13 @@ def _aligned(qa, query, hits) -> list[tuple[float, float, Evidence]]:
     ranked.sort(key=lambda r: -closeness(r[0], r[1]))
     return ranked
 
-def _sentence_vectors(qa, spans: list[tuple]):
-    """A vector per (hit, start, end, sentence): the one stored at ingest, else embedded now (the index's model:
-    the verdict models were fitted on these)."""
-    import numpy as np
-
-    stored = qa.index.sentence_vectors(sorted({h.chunk.chunk_id for h, *_ in spans}))
-    rows = [stored.get(h.chunk.chunk_id, {}).get((a - h.chunk.start, b - h.chunk.start)) for h, a, b, _ in spans]
-    todo = [n for n, r in enumerate(rows) if r is None]
-    if todo:
-        for n, vector in zip(todo, qa.index.embedder.embed([spans[n][3] for n in todo])):
-            rows[n] = vector
-    return np.stack(rows)
-
-def precise_embedder(qa):
-    """The fp32 model, for verifying written answers: both sides are embedded there and then."""
-    from index.embedder import load_embedder
-
-    return load_embedder(qa.index.settings.embedding_model, "torch")
 
 def closeness(similarity: float, coverage: float) -> float:
     """How closely a letter sentence speaks to a claim: cosine and key-term coverage, weighed."""
     return 0.6 * similarity + 0.4 * coverage
 
-def _quoted_sentences(qa, query, quotes: list[dict]) -> list[tuple[float, float, Evidence]]:
+
+def _quoted_sentences(qa, query, qvec, quotes: list[dict]) -> list[tuple[float, float, Evidence]]:
     """The letter sentences that hold the claim's verbatim quotations, aligned like any other."""
     rows = []
     for q in quotes:
@@ -273,12 +276,12 @@ def _quoted_sentences(qa, query, quotes: list[dict]) -> list[tuple[float, float,
             continue
         doc = qa.index.document(q["doc"])
         start = doc.text.find(q["sentence"])
-        embedder = qa.index.embedder
-        sim = float(embedder.embed([q["sentence"]])[0] @ embedder.embed_query(query.text))
+        sim = float(qa.index.embedder.embed([q["sentence"]])[0] @ qvec)
         ev = Evidence(doc.doc_id, doc.meta.title, doc.meta.date, q["sentence"], start, start + len(q["sentence"]),
                       doc.meta.source_kind, sim)
         rows.append((sim, covered(list(query.groups), list(query.weights), q["sentence"]), ev))
     return sorted(rows, key=lambda r: -closeness(r[0], r[1]))
+
 
 def _preferred(qa, ranked, framing: Framing | None):
     """The sentence to judge by: among those nearly as close as the best, one from the visit the
@@ -295,10 +298,12 @@ def _preferred(qa, ranked, framing: Framing | None):
                 return row
     return ranked[0]
 
+
 def _indexed_copies(qa, text: str) -> tuple[str, ...]:
     """Indexed documents that are the text under check (an article pasted back in), not ones it quotes."""
     mine = shingles(text)
     return tuple(d.doc_id for d in qa.index.documents() if same_letter(mine, _shingles(d.text)))
+
 
 @lru_cache(maxsize=4096)
 def _shingles(text: str) -> frozenset:

@@ -16,7 +16,7 @@ from ingest.judgements import grades_in
 from ingest.quotes import fold
 from qa.text import STOPWORDS, stem, tokens
 
-_WORD_NUMBERS = {
+WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
@@ -26,7 +26,7 @@ _NUMBER = re.compile(
     r"(?P<frac>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:in|out of)\s+"
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b)"
     r"|(?P<num>(?<![\w.£$-])\d+(?:,\d{3})*(?:\.\d+)?(?![\d/]))(?P<pct>\s?(?:%|per\s?cent|percent))?"
-    r"|(?P<word>\b(?:" + "|".join(_WORD_NUMBERS) + r")\b)(?![-\s](?:in|out of)\b)",
+    r"|(?P<word>\b(?:" + "|".join(WORD_NUMBERS) + r")\b)(?![-\s](?:in|out of)\b)",
     re.I,
 )
 _APPROX = re.compile(r"\b(?:over|more than|at least|nearly|almost|around|about|approximately|up to|fewer than|less than|"
@@ -88,7 +88,7 @@ def figures(text: str) -> list[tuple[str, str, str, str]]:
                 continue  # a year: dates are compared by check_dates
             value = raw + ("%" if m.group("pct") else "")
         else:
-            value = str(_WORD_NUMBERS[m.group("word").lower()])
+            value = str(WORD_NUMBERS[m.group("word").lower()])
         unit, word = ("%", "") if value.endswith("%") else _unit(text[m.end():])
         qualifier = _APPROX.search(text[max(0, m.start() - 20):m.start()])
         out.append((value, unit, qualifier.group().strip().lower() if qualifier else "", word))

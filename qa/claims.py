@@ -37,6 +37,7 @@ _FINDING = re.compile(
     r"foster(?:ing)?|adoption|supervision|oversight|thresholds?|referrals?|strateg(?:y|ies|ic)|improv\w*|"
     r"outcomes?|needs?|risks?|harm|neglect|abuse|quality|performance|progress)\b", re.I)
 
+
 def find_claims(text: str) -> list[str]:
     """Check-worthy sentences of an article: what it says the letters found, in its words or in quotation.
 
@@ -67,11 +68,13 @@ def find_claims(text: str) -> list[str]:
             claims.append(sentence)
     return list(dict.fromkeys(claims))  # a sentence repeated is checked once
 
+
 def is_question(sentence: str) -> bool:
     """True for a question without a quotation in it: 'Is every council outstanding?' asserts nothing."""
     return sentence.rstrip().endswith("?") and not quotations(sentence)
 
 _JOINS = re.compile(r",\s*but\s+|;\s+|\s+but\s+|,?\s+(?:although|while|whereas|though)\s+|,\s*and\s+(?=\w+\s+\w+)", re.I)
+
 
 def compound_parts(claim: str) -> list[str]:
     """The parts of a compound claim, each a statement of five words or more ('X improved, but Y is weak');

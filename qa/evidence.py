@@ -13,15 +13,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest.dates import dates_in
+from ingest.quotes import holds_quote
 from ingest.sentences import split_sentences
-from qa.answer_types import (asked_unit, asks_grade, figure_fits, asks_name, asks_quantity, asks_when, has_figure, has_name, list_marker,
-                             mentions, quoted_phrases)
+from qa.answer_types import (
+    asked_unit,
+    asks_grade,
+    asks_name,
+    asks_quantity,
+    asks_when,
+    figure_fits,
+    has_figure,
+    has_name,
+    list_marker,
+    quoted_phrases,
+)
 from qa.grades import area_named
 from qa.models import Hit
 from qa.retrieve import Query, spans_time
 from qa.terms import covered, missing
 from qa.text import tokens
-from ingest.dates import dates_in
 
 PASSAGES = 8  # top passages whose sentences are candidates
 MAX_EMBEDDED = 40  # sentences compared with the question by embedding
@@ -55,8 +66,9 @@ class Gathered:
     missing_terms: tuple[str, ...] = ()
 
 
-def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None, chunk_at=None) -> Gathered:
-    """Candidates and signals for `query` over `hits`; `chunk_at(doc_id, offset)` finds grade-table passages."""
+def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None) -> Gathered:
+    """Candidates and signals for `query` over `hits` (retrieval has brought grade tables forward for a
+    question about grades: those among the hits count wherever they rank)."""
     hits = list(hits)
     if not tokens(query.text):
         return Gathered(query, tuple(hits), (), {}, "the question has no words or numbers the letters could use")
@@ -67,7 +79,7 @@ def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None, chunk
         return Gathered(query, tuple(hits), (), {}, refusal)
     groups, weights = list(query.groups), list(query.weights)
     grade_q = asks_grade(query.text)
-    spans = _spans(hits[:PASSAGES] + (_grade_hits(hits, chunk_at) if grade_q else []))
+    spans = _spans(hits[:PASSAGES] + ([h for h in hits[PASSAGES:] if _holds_grades(h)] if grade_q else []))
     top_text = " ".join(h.chunk.text for h in hits[:5])
     qfeat = _question_features(query, hits, top_text, groups, weights)
     if not spans:
@@ -76,7 +88,8 @@ def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None, chunk
     keep = [i for i, s in enumerate(spans) if s[0].rank <= 3 or coverage[i] > 0 or s[4]]
     keep = sorted(keep, key=lambda i: (not spans[i][4], -coverage[i], spans[i][0].rank))[:MAX_EMBEDDED]
     qvec = embedder.embed_query(query.dense_text)
-    sims = _vectors(embedder, sentence_vectors, [spans[i] for i in keep]) @ qvec
+    sims = sentence_matrix(embedder, sentence_vectors,
+                           [(spans[i][0].chunk.chunk_id, spans[i][6], spans[i][3]) for i in keep]) @ qvec
     area = area_named(query.text)
     quantity, name, when = asks_quantity(query.text), asks_name(query.text), asks_when(query.text)
     unit = asked_unit(query.text) if quantity else None
@@ -86,7 +99,7 @@ def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None, chunk
         figure, named, dated = has_figure(text), has_name(text, query.text), bool(dates_in(text))
         f = {
             "sim": float(sim), "cov": coverage[i], "inv_rank": 1.0 / hit.rank, "hit_dense": hit.dense or 0.0,
-            "keyword": 1.0 if hit.keyword is not None else 0.0, "official": float(hit.doc.meta.source_kind == "official"),
+            "keyword": 1.0 if hit.keyword is not None else 0.0,
             "grade_row": float(grade_row), "grade_match": float(grade_row and grade_q),
             "area_match": float(grade_row and grade_q and area in text.lower()),
             "figure": float(figure), "figure_match": float(quantity and figure_fits(text, unit)),
@@ -104,7 +117,6 @@ def gather(query: Query, hits: list[Hit], embedder, sentence_vectors=None, chunk
     qfeat["quantity_unmet"] = float(quantity and not figure_found)
     qfeat["name_unmet"] = float(name and not any(c.features["name_match"] for c in on_topic))
     qfeat["grade_unmet"] = float(grade_q and not any(c.features["grade_match"] for c in candidates))
-    qfeat["figure_found"] = float(figure_found)
     return Gathered(query, tuple(hits), tuple(candidates), qfeat, "", tuple(missing(groups, top_text)))
 
 
@@ -119,15 +131,13 @@ def _relative(candidates: list[Candidate], name: str) -> None:
 def _question_features(query: Query, hits: list[Hit], top_text: str, groups, weights) -> dict:
     total = sum(weights) or 1.0
     missing_weights = [w for g, w in zip(groups, weights) if covered([g], [1.0], top_text) == 0.0]
-    unquoted = [q for q in quoted_phrases(query.text) if not mentions(top_text, q)]
+    unquoted = [q for q in quoted_phrases(query.text) if not holds_quote(q, top_text)]
     return {
         "cov_top": covered(groups, weights, top_text), "top_dense": hits[0].dense or 0.0 if hits else 0.0,
-        "top_keyword": float(bool(hits) and hits[0].keyword is not None),
         "groups": float(len(groups)), "missing_share": sum(missing_weights) / total,
         "max_missing": max(missing_weights, default=0.0), "unquoted": float(bool(unquoted)),
-        "asks_quantity": float(asks_quantity(query.text)), "asks_name": float(asks_name(query.text)),
-        "asks_grade": float(asks_grade(query.text)), "asks_when": float(asks_when(query.text)),
-        "over_time": float(spans_time(query.text)), "loosened": float(bool(getattr(query, "loosened", ()))),
+        "asks_grade": float(asks_grade(query.text)),
+        "over_time": float(spans_time(query.text)), "loosened": float(bool(query.loosened)),
     }
 
 
@@ -154,32 +164,21 @@ def _spans(hits: list[Hit]) -> list[tuple]:
     return out
 
 
-def _grade_hits(hits: list[Hit], chunk_at) -> list[Hit]:
-    """The grade-table passages of the reports among the hits, for questions about grades."""
-    if chunk_at is None:
-        return []
-    extra, done = [], {h.chunk.chunk_id for h in hits}
-    for hit in hits:
-        for judgement in hit.doc.meta.judgements:
-            offset = hit.doc.text.find(judgement.text)
-            found = chunk_at(hit.doc.doc_id, offset) if offset >= 0 else None
-            if found and found[1].chunk_id not in done:
-                done.add(found[1].chunk_id)
-                extra.append(Hit(rank=hit.rank, score=hit.score, chunk=found[1], doc=hit.doc, dense=hit.dense))
-    return extra
+def _holds_grades(hit: Hit) -> bool:
+    """True for a passage holding rows of its report's grade table."""
+    return any(j.text in hit.chunk.text for j in hit.doc.meta.judgements)
 
 
-def _vectors(embedder, sentence_vectors, spans: list[tuple]) -> np.ndarray:
-    """A vector per span: stored at ingest where possible, else embedded now."""
-    stored = sentence_vectors(sorted({s[0].chunk.chunk_id for s in spans})) if sentence_vectors else {}
-    rows: list[np.ndarray | None] = []
-    for span in spans:
-        rows.append(stored.get(span[0].chunk.chunk_id, {}).get(span[6]))
-    todo = [n for n, r in enumerate(rows) if r is None]
+def sentence_matrix(embedder, sentence_vectors, rows: list[tuple[str, tuple[int, int], str]]) -> np.ndarray:
+    """A vector per (chunk id, the sentence's span in that chunk, sentence): the one stored at ingest
+    (`sentence_vectors(chunk_ids)`) where there is one, else embedded now."""
+    stored = sentence_vectors(sorted({chunk_id for chunk_id, _, _ in rows})) if sentence_vectors else {}
+    found: list[np.ndarray | None] = [stored.get(chunk_id, {}).get(span) for chunk_id, span, _ in rows]
+    todo = [n for n, r in enumerate(found) if r is None]
     if todo:
-        for n, vector in zip(todo, embedder.embed([spans[n][3] for n in todo])):
-            rows[n] = vector
-    return np.stack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
+        for n, vector in zip(todo, embedder.embed([rows[n][2] for n in todo])):
+            found[n] = vector
+    return np.stack(found) if found else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
 def _out_of_scope(query: Query, hits: list[Hit]) -> str:

@@ -132,7 +132,7 @@ class GenerativeAnswerer(Answerer):
 
 def closeness_to(qa, sentence: str, candidates: list[str]) -> list[float]:
     """The claim checker's closeness of each candidate letter sentence to `sentence` (fp32 cosine, key terms)."""
-    from qa.check import closeness, precise_embedder
+    from qa.check import closeness
     from qa.retrieve import build_query
 
     embedder = precise_embedder(qa)
@@ -140,6 +140,12 @@ def closeness_to(qa, sentence: str, candidates: list[str]) -> list[float]:
     sims = embedder.embed(candidates) @ embedder.embed([sentence])[0]
     return [closeness(float(s), covered(list(query.groups), list(query.weights), c)) for s, c in zip(sims, candidates)]
 
+
+def precise_embedder(qa):
+    """The fp32 model, for verifying written answers: both sides are embedded there and then."""
+    from index.embedder import load_embedder
+
+    return load_embedder(qa.index.settings.embedding_model, "torch")
 
 def best_supporting(sentence: str, candidates: list[str], scores: list[float], context: str | None = None) -> int | None:
     """Index of the candidate that supports `sentence`: close enough, and no check finds a difference

@@ -13,6 +13,7 @@ from qa.forensics import examine, overall_status
 from qa.models import Verdict
 from qa.visit_dates import duration_conflict, visit_date_conflict
 
+
 def grade_verdict(qa, claim: str, framing: Framing | None, exclude: tuple[str, ...]) -> Verdict | None:
     """A grade claim judged against the grade tables of the reports it may mean, if it is one."""
     if not grades.grade_claim(claim):
@@ -39,6 +40,7 @@ def grade_verdict(qa, claim: str, framing: Framing | None, exclude: tuple[str, .
             return replace(graded, verdict="contradicted", reason=f"{dated}; the grade is right: {graded.reason}",
                            confidence="high")
     return graded
+
 
 def judge_grade(claim: str, reports: list[Document], parts: list, quotes: list[dict],
                  tied: bool = True) -> Verdict | None:

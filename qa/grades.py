@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ingest.authorities import find_authorities
 from dataclasses import dataclass
 
-from ingest.judgements import GRADE_WORDS
+from ingest.authorities import find_authorities
+from ingest.judgements import grade_mentions
 from ingest.models import Document, Judgement
 from qa import checks
 from qa.models import Evidence
@@ -65,7 +65,7 @@ def graded_parts(claim: str) -> list[GradePart]:
     for clause in _CLAUSE.split(claim):
         if not clause or _ONLY.search(clause):
             continue
-        mentions = _grade_mentions(clause)
+        mentions = [(at, grade.lower()) for at, grade in grade_mentions(clause)]
         for n, (start, grade) in enumerate(mentions):
             if _EARLIER.search(clause[:start]) or _NOT_YET.search(clause[:start]):
                 continue
@@ -82,15 +82,6 @@ def graded_parts(claim: str) -> list[GradePart]:
             area = "every area" if every else area_named(segment if len(mentions) > 1 else clause)
             parts.append(GradePart(area, grade, every, years))
     return list(dict.fromkeys(parts))
-
-
-def _grade_mentions(text: str) -> list[tuple[int, str]]:
-    found = []
-    for name, pattern in GRADE_WORDS:
-        for m in pattern.finditer(text):
-            if not any(a <= m.start() < b for a, b, _ in found):
-                found.append((m.start(), m.end(), name.lower()))
-    return [(a, g) for a, _, g in sorted(found)]
 
 
 def reports_for(claim: str, docs: list[Document], before: str | None = None) -> list[Document]:

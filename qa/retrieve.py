@@ -217,8 +217,7 @@ def _within_reach(index: Index, filters: Filters, explicit: Filters) -> tuple[Fi
                 continue
             current = replace(current, **{f: Filters.__dataclass_fields__[f].default for f in fields})
             dropped.append(f"{words} read from the question matched no letter, so it was not applied")
-        allowed = index.allowed_rows(current)
-        if allowed is None or allowed:
+        if index.has_rows(current):
             return current, dropped
     return current, dropped
 

@@ -7,12 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from index.index import Filters
 from ingest.authorities import find_authorities
+from ingest.dates import ordinal_number
 
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
-    "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10,
-}
 _YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
 _RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?(20[0-3]\d)\b", re.I)
 _SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+|its\s+|their\s+)?(20[0-3]\d)\b", re.I)
@@ -126,10 +122,13 @@ def _doc_types(question: str) -> tuple[tuple[str, ...], int | None]:
             text = pattern.sub(" ", text)
     number = None
     for m in _MONITORING.finditer(question):
-        word = (m.group(1) or "").lower()
-        if word in _ORDINALS:
-            number = _ORDINALS[word]
+        number = _visit_ordinal(m.group(1)) or number
     return tuple(types), number
+
+
+def _visit_ordinal(word: str | None) -> int | None:
+    """The number an ordinal before "monitoring visit" gives: 'second' -> 2, '3rd' -> 3 (not a bare '5')."""
+    return ordinal_number(word) if word and not word.isdigit() else None
 
 
 def without_scope_words(question: str) -> str:
@@ -143,7 +142,7 @@ def without_scope_words(question: str) -> str:
     for pattern, _ in _TYPE_PHRASES:
         spans += [m.span() for m in pattern.finditer(question)]
     for m in _MONITORING.finditer(question):
-        if (m.group(1) or "").lower() in _ORDINALS:
+        if _visit_ordinal(m.group(1)):
             spans.append(m.span())
     drop = [False] * len(question)
     for a, b in spans:  # spans may overlap ("joint targeted area inspection" holds "inspection")

@@ -33,9 +33,8 @@ class QA:
             context_tokens=settings.llm_context_tokens, unsupported=settings.llm_unsupported))
 
     def extractive(self) -> ExtractiveAnswerer:
-        """The default answerer over this index, with its stored sentence vectors and grade tables."""
-        return ExtractiveAnswerer(self.index.embedder, sentence_vectors=self.index.sentence_vectors,
-                                  chunk_at=self.index.chunk_at)
+        """The default answerer over this index, with its stored sentence vectors."""
+        return ExtractiveAnswerer(self.index.embedder, sentence_vectors=self.index.sentence_vectors)
 
     def search(self, text: str, k: int = PASSAGES, filters: Filters | None = None,
                councils_only: bool = False) -> tuple[Query, list[Hit]]:

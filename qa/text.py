@@ -30,9 +30,9 @@ example examples currently current recent recently latest grade grades graded ra
 judged judgement judgements receive received get got given awarded went wrong problem problems issue issues
 handling handle handled change changed changes changing criticism criticised criticisms act acted time times
 happen happening difference differences approach whether anything something
-really exactly actually true truly correct right wrong heard read reported reportedly claim claimed claims
+really exactly actually true truly correct right heard read reported reportedly claim claimed claims
 apparently supposedly story thing things stuff lot lots getting gets worse worst bodies body share cent percent
-whats anyone anybody talk talked talking saying mentioned mention latest last previous earlier lately year years
+whats anyone anybody talk talked talking saying mentioned mention last previous earlier lately year years
 tell know knew kind bit quite pretty sure fact facts okay ok please
 """.split())
 

@@ -12,10 +12,9 @@ from ingest.models import Document
 from qa import checks, grades
 from qa.attribution import Framing, months
 
-_DURATION = re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ](?P<unit>day|week)s?"
+_DURATION = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(checks.WORD_NUMBERS) + r")[- ](?P<unit>day|week)s?"
                        r"(?:[- ]long)?\b", re.I)
 
-_NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
 
 def duration_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
                        prefer: str | None = None) -> str:
@@ -23,7 +22,7 @@ def duration_conflict(qa, claim: str, framing: Framing | None, within: tuple[str
     m = _DURATION.search(claim)
     if not m or not within:
         return ""
-    n = int(m.group("n")) if m.group("n").isdigit() else _NUMBER_WORDS[m.group("n").lower()]
+    n = int(m.group("n")) if m.group("n").isdigit() else checks.WORD_NUMBERS[m.group("n").lower()]
     unit = m.group("unit").lower()
     docs = _visited(qa, claim, framing, within, prefer)
     if len({d.meta.visit_dates for d in docs}) != 1:
@@ -38,10 +37,12 @@ def duration_conflict(qa, claim: str, framing: Framing | None, within: tuple[str
     return (f"the claim says {m.group(0)}; {doc.meta.title} gives the dates {format_span(doc.meta.visit_dates)} "
             f"({days} day{'s' if days != 1 else ''})")
 
+
 def _own_dates(doc: Document) -> tuple[set[str], set[str]]:
     """The years and months a letter may be named by: its publication's and its visit's."""
     days = list(doc.meta.visit_dates) + ([doc.meta.date] if doc.meta.date else [])
     return grades.years_of(doc) | {d[:4] for d in days}, {d[:7] for d in days}
+
 
 def names_another_visit(claim: str, doc: Document) -> bool:
     """True when the claim dates what it reports (a year or month) and none of those dates is the letter's."""
@@ -50,6 +51,7 @@ def names_another_visit(claim: str, doc: Document) -> bool:
         return False
     years, months = _own_dates(doc)
     return not any(d in years or d in months for d in named)
+
 
 def without_own_dates(claim: str, doc: Document) -> str:
     """`claim` less the years and months that name the letter itself ("Ofsted's 2021 inspection found ...")."""
@@ -73,6 +75,7 @@ _KINDS = (  # words naming a kind of visit, and the kinds of letter they may mea
     (re.compile(r"\bSEND inspections?\b|\barea SEND\b", re.I), ("area_send",)),
 )
 
+
 def _kinds_named(claim: str) -> set[str]:
     """The kinds of letter a claim's words name precisely ('focused visit', 'JTAI'); none for 'inspection'."""
     return {kind for pattern, kinds in _KINDS if pattern.search(claim) for kind in kinds}
@@ -80,6 +83,7 @@ def _kinds_named(claim: str) -> set[str]:
 _INSPECTION_WORD = re.compile(r"\binspect(?:ion|ed)\b|\bJTAI\b|\bSEND\b", re.I)
 
 _VISIT_WORD = re.compile(r"\bvisit(?:ed|s)?\b", re.I)
+
 
 def _visited(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
              prefer: str | None = None) -> list[Document]:
@@ -110,6 +114,7 @@ def _visited(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
 _OTHER_EVENT = re.compile(r"\b(?:judged|rated|graded|found|since|after|before|when|following)\b", re.I)
 
 _PUBLISHED = re.compile(r"\b(?:publish\w*|released|out today|dated)\b", re.I)
+
 
 def visit_date_conflict(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
                          prefer: str | None = None) -> str:

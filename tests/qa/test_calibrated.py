@@ -36,6 +36,6 @@ def test_the_shipped_models_use_features_the_code_computes(bundled_qa):
     assert models.sentence.features == SENTENCE_FEATURES and models.answerable.features == QUESTION_FEATURES
     query, hits = bundled_qa.search("What did inspectors say about PA caseloads?")
     gathered = bundled_qa.answerer.gather(query, hits)
-    _, features = scored(gathered, models)
+    _, features = scored(gathered, models.sentence)
     assert set(QUESTION_FEATURES) <= set(features)
     assert all(set(SENTENCE_FEATURES) <= set(c.features) for c in gathered.candidates)
