@@ -1,9 +1,9 @@
 """Check a development set before it is used: fields, labels, evidence quotes and held-out councils.
 
-python -m eval.devset check eval/data/questions.jsonl --texts DIR --heldout heldout_councils.txt
+python -m eval.devset check eval/data/questions-*.jsonl --index DIR --heldout heldout_councils.txt
 
-`DIR` holds each document's text as indexed (`<doc>.txt`); every evidence quote must stand in
-its document (whitespace and quote marks aside), and no item may be about a held-out council.
+Every evidence quote must stand in its document as the index `DIR` holds it (whitespace and quote
+marks aside; `--texts DIR` reads `<doc>.txt` files instead), and no item may be about a held-out council.
 """
 
 from __future__ import annotations
@@ -84,16 +84,26 @@ def load_texts(folder: Path) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in Path(folder).glob("*.txt")}
 
 
+def indexed_texts(folder: Path) -> dict[str, str]:
+    """Each indexed document's text, by id."""
+    from index.index import Index
+
+    with Index.open(folder) as index:
+        return {d.doc_id: d.text for d in index.documents()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.devset", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["check"])
     parser.add_argument("files", nargs="+", type=Path, help="JSON-lines sets")
-    parser.add_argument("--texts", type=Path, required=True, help="folder of <doc>.txt, the documents as indexed")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--index", type=Path, help="an index holding the documents the set cites")
+    source.add_argument("--texts", type=Path, help="folder of <doc>.txt, the documents as indexed")
     parser.add_argument("--heldout", type=Path, help="file of held-out council slugs, one a line")
     args = parser.parse_args(argv)
     heldout = set(args.heldout.read_text().split()) if args.heldout else set()
-    texts = load_texts(args.texts)
+    texts = indexed_texts(args.index) if args.index else load_texts(args.texts)
     bad = 0
     for path in args.files:
         items = []
