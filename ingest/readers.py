@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from ingest.errors import ReadError
+from ingest.html import html_to_text
 from ingest.pdf import read_pdf_pages
 
 SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
@@ -61,7 +60,10 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawText:
         raw = _read_docx(path, data)
     elif suffix in (".html", ".htm"):
         text, encoding = decode_text(data)
-        raw = RawText(html_to_text(text), "html", 1, encoding)
+        try:
+            raw = RawText(html_to_text(text), "html", 1, encoding)
+        except ImportError as e:  # pragma: no cover - listed in requirements.txt
+            raise ReadError(path, str(e)) from e
     else:
         text, encoding = decode_text(data)
         raw = RawText(text, "text", 1, encoding)
@@ -107,58 +109,44 @@ def _read_docx(path: Path, data: bytes) -> RawText:
         raise ReadError(path, f"not a readable Word document: {e}") from e
     except Exception as e:
         raise ReadError(path, f"not a readable Word document: {type(e).__name__}: {e}") from e
-    lines = []
-    for para in document.paragraphs:
-        style = (para.style.name if para.style is not None else "") or ""
-        text = para.text
-        if text.strip() and style.lower().startswith("list"):
-            text = "• " + text.strip()
-        lines.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text.strip() for cell in row.cells))
+    lines = _docx_blocks(document)
     return RawText("\n\n".join(lines), "docx", 1)
 
 
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-    "tr", "table", "section", "article", "header", "footer", "blockquote", "pre", "hr",
-}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
+def _docx_blocks(container) -> list[str]:
+    """Paragraphs and table rows of a Word document (or a table cell), in document order.
 
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n" if tag != "li" else "\n\n• ")
-
-    def handle_endtag(self, tag):
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, one block a paragraph; scripts and styles dropped.
-
-    '<p>A<script>x()</script></p><p>B</p>' -> 'A\\n\\nB'
+    A row is one line, its cells joined by a space, as a grade table reads in the PDF
+    ('Overall effectiveness Inadequate'); a row of one cell, or with a table inside, lays out the
+    page instead, and its cells are read as blocks.
     """
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    from docx.table import Table
+
+    lines = []
+    for block in container.iter_inner_content():
+        if not isinstance(block, Table):
+            lines.append(_docx_paragraph(block))
+            continue
+        # python-docx repeats a merged cell for each grid column and row it spans; its <w:tc>
+        # element, held here so lxml keeps one proxy for it, says whether it was read already.
+        seen = set()
+        for row in block.rows:
+            cells = []
+            for cell in row.cells:
+                if cell._tc not in seen:
+                    seen.add(cell._tc)
+                    cells.append(cell)
+            if len(cells) < 2 or any(cell.tables for cell in cells):
+                lines += [line for cell in cells for line in _docx_blocks(cell)]
+            else:
+                lines.append(" ".join(text for text in (" ".join(cell.text.split()) for cell in cells) if text))
+    return lines
+
+
+def _docx_paragraph(para) -> str:
+    """A paragraph's text, with '• ' before a list item."""
+    style = (para.style.name if para.style is not None else "") or ""
+    text = para.text
+    if text.strip() and style.lower().startswith("list"):
+        text = "• " + text.strip()
+    return text
