@@ -66,12 +66,13 @@ def filter_sql(filters: Filters, skip_duplicates: bool) -> tuple[str, tuple]:
     if filters.exclude_doc_ids:
         clauses.append(f"d.doc_id NOT IN ({', '.join('?' * len(filters.exclude_doc_ids))})")
         params.extend(filters.exclude_doc_ids)
-    # A report without a date of its own was published some weeks after its visit: it may
+    # A report dated by the end of its inspection was published some weeks later: it may
     # belong to any year from its first visit day to REPORT_LAG_DAYS after its last.
     first = "(SELECT min(value) FROM json_each(d.visit_dates))"
     last = "(SELECT max(value) FROM json_each(d.visit_dates))"
     begins = f"coalesce({first}, d.date)"
-    ends = f"coalesce(d.date, date({last}, '+{REPORT_LAG_DAYS} days'))"
+    ends = (f"(CASE WHEN d.date IS NULL OR d.date_basis = 'inspection_end' "
+            f"THEN date(coalesce({last}, d.date), '+{REPORT_LAG_DAYS} days') ELSE d.date END)")
     if filters.years:
         ors = []
         for year in filters.years:

@@ -10,8 +10,10 @@ import numpy as np
 
 from ingest.models import Chunk, Document, Judgement, Metadata
 
-SCHEMA_VERSION = 3
-READABLE_SCHEMAS = (2, 3)  # version 2 lacks sentence vectors; answers then embed sentences when asked
+SCHEMA_VERSION = 4
+# Version 2 lacks sentence vectors (answers then embed sentences when asked); versions before 4 lack the
+# documents' date basis and area SEND outcome, added as empty columns when such an index is opened.
+READABLE_SCHEMAS = (2, 3, 4)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -32,7 +34,9 @@ CREATE TABLE IF NOT EXISTS documents (
     duplicate_of TEXT,
     pages INTEGER NOT NULL,
     pipeline TEXT NOT NULL,      -- version of the ingest code that made this row
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    date_basis TEXT,             -- "stated" | "inspection_end"
+    outcome TEXT                 -- JSON {area, grade, text} of an area SEND outcome, or NULL
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,      -- also the chunk's id in the vector index
@@ -71,8 +75,9 @@ CREATE TABLE IF NOT EXISTS abbreviations (
 
 _DOC_COLUMNS = (
     "doc_id, path, sha256, title, local_authority, doc_type, visit_number, date, visit_dates, "
-    "inspectors, recipient, source_kind, judgements, duplicate_of, pages, pipeline, text"
+    "inspectors, recipient, source_kind, judgements, duplicate_of, pages, pipeline, text, date_basis, outcome"
 )
+_ADDED_COLUMNS = (("date_basis", "TEXT"), ("outcome", "TEXT"))  # columns schema 4 added to the documents table
 _CHUNK_COLUMNS = "id, chunk_id, doc_id, ordinal, section, start, end, n_tokens, text"
 
 
@@ -83,6 +88,10 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=FULL")  # a commit survives power loss: it switches vector files
     conn.executescript(_SCHEMA)
+    present = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+    for name, kind in _ADDED_COLUMNS:
+        if name not in present:
+            conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
     return conn
 
 
@@ -101,12 +110,13 @@ def write_settings(conn: sqlite3.Connection, values: dict) -> None:
 def insert_document(conn: sqlite3.Connection, doc: Document, pipeline: str) -> None:
     m = doc.meta
     conn.execute(
-        f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+        f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 19)})",
         (
             doc.doc_id, doc.path, doc.sha256, m.title, m.local_authority, m.doc_type, m.visit_number,
             m.date, json.dumps(list(m.visit_dates)), json.dumps(list(m.inspectors)), m.recipient,
             m.source_kind, json.dumps([j.__dict__ for j in m.judgements]), doc.duplicate_of,
-            doc.pages, pipeline, doc.text,
+            doc.pages, pipeline, doc.text, m.date_basis,
+            json.dumps(m.outcome.__dict__) if m.outcome else None,
         ),
     )
 
@@ -150,12 +160,14 @@ def select_sentence_vectors(conn: sqlite3.Connection, chunk_ids: list[str], dim:
 
 def row_to_document(row: tuple) -> Document:
     (doc_id, path, sha256, title, la, doc_type, visit_number, date, visit_dates, inspectors,
-     recipient, source_kind, judgements, duplicate_of, pages, _pipeline, text) = row
+     recipient, source_kind, judgements, duplicate_of, pages, _pipeline, text, date_basis, outcome) = row
     meta = Metadata(
         local_authority=la, doc_type=doc_type, visit_number=visit_number, date=date,
+        date_basis=date_basis or ("stated" if date else None),  # rows from before the basis was kept
         visit_dates=tuple(json.loads(visit_dates)), inspectors=tuple(json.loads(inspectors)),
         recipient=recipient, source_kind=source_kind, title=title,
         judgements=tuple(Judgement(**j) for j in json.loads(judgements)),
+        outcome=Judgement(**json.loads(outcome)) if outcome else None,
     )
     return Document(doc_id=doc_id, path=path, sha256=sha256, text=text, meta=meta, pages=pages,
                     duplicate_of=duplicate_of)

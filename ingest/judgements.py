@@ -6,6 +6,7 @@ import re
 
 from ingest.clean import paragraphs
 from ingest.models import Judgement
+from ingest.sentences import split_sentences
 
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Requires improvement", "Inadequate")
 _GRADE = "|".join(re.escape(g) for g in GRADES)
@@ -14,10 +15,24 @@ _ROW = re.compile(rf"^(?:\d+(?:\.\d+)?\.?\s+)?(?P<area>[A-Z][^.:;!?]{{4,160}}?)\
 # SIF reports open with "Children’s services in Coventry require improvement to be good"
 _SIF_OVERALL = re.compile(
     r"^Children[’']s services in .{2,80}? (?:are|is|require|requires) "
-    r"(?P<grade>outstanding|good|inadequate|improvement to be good)$",
+    r"(?P<grade>outstanding|good|inadequate|improvement to be good)$|"
+    # "The overall judgement is requires improvement.", "The overall judgement is that children’s services are good"
+    r"^The overall judgement is (?:that children[’']s services (?:are|is|require|requires) )?"
+    r"(?P<judged>outstanding|good|inadequate|requires? improvement(?: to be good)?)\.?$",
     re.I,
 )
 _TABLE_REACH = 40  # grade tables stand among the first paragraphs of a report
+
+# An area SEND report's outcome: its kind, by the words of the framework's three outcome sentences.
+OUTCOMES = ("Positive experiences and outcomes", "Inconsistent experiences and outcomes", "Significant concerns")
+_OUTCOME_KINDS = (
+    ("Significant concerns", re.compile(r"\bwidespread and/or systemic failings\b|\bsignificant concerns about the "
+                                        r"experiences and outcomes\b", re.I)),
+    ("Inconsistent experiences and outcomes", re.compile(r"\binconsistent experiences and outcomes\b", re.I)),
+    ("Positive experiences and outcomes", re.compile(r"\bpositive experiences and outcomes\b", re.I)),
+)
+_OUTCOME_HEADING = re.compile(r"^Inspection outcome\s*$", re.M)
+_OUTCOME_REACH = 4000  # the outcome follows the report's title and dates
 
 
 def find_judgements(cleaned: str) -> tuple[Judgement, ...]:
@@ -34,13 +49,33 @@ def find_judgements(cleaned: str) -> tuple[Judgement, ...]:
             continue
         overall = _SIF_OVERALL.match(row)
         if overall:
-            found.append(Judgement(area="Overall effectiveness", grade=_grade(overall.group("grade")), text=row))
+            grade = overall.group("grade") or overall.group("judged")
+            found.append(Judgement(area="Overall effectiveness", grade=_grade(grade), text=row))
     return tuple(found)
+
+
+def find_outcome(cleaned: str) -> Judgement | None:
+    """An area SEND report's outcome: the first sentence under "Inspection outcome" (or, without the heading,
+    near the top) that states one of the framework's outcomes, with its kind as the grade.
+
+    'Inspection outcome\n\nThe local area partnership’s arrangements lead to inconsistent experiences and outcomes
+    for children ...' -> Judgement('Inspection outcome', 'Inconsistent experiences and outcomes', 'The local ...')
+    """
+    heading = _OUTCOME_HEADING.search(cleaned[:_OUTCOME_REACH])
+    start = heading.end() if heading else 0
+    reach = cleaned[: start + _OUTCOME_REACH]
+    for a, b in split_sentences(reach[start:]):
+        sentence = reach[start + a : start + b]
+        for kind, pattern in _OUTCOME_KINDS:
+            if pattern.search(sentence):
+                return Judgement(area="Inspection outcome", grade=kind, text=sentence)
+    return None
 
 
 def _grade(word: str) -> str:
     word = word.strip()
-    if word.lower() in ("improvement to be good", "requires improvement"):
+    if word.lower() in ("improvement to be good", "requires improvement", "require improvement",
+                        "requires improvement to be good", "require improvement to be good"):
         return "Requires improvement to be good"
     return word[0].upper() + word[1:].lower()
 

@@ -145,6 +145,10 @@ def _find_metadata(raw: str) -> Metadata:
     if not visit_dates and date:
         # "Between 16 May and 20 May, Ofsted..." names no year: the letter's own gives it.
         visit_dates = _visit_dates(scope, default_year=int(date[:4]), before=date)
+    date_basis = "stated" if date else None
+    if not date and not press and visit_dates:
+        # A report that states no date of its own is dated by the last day of its inspection, and says so.
+        date, date_basis = visit_dates[-1], "inspection_end"
 
     inspectors = inspector_names(text, flat)
     if press:
@@ -159,6 +163,7 @@ def _find_metadata(raw: str) -> Metadata:
         doc_type=doc_type,
         visit_number=visit_number,
         date=date,
+        date_basis=date_basis,
         visit_dates=visit_dates,
         inspectors=inspectors,
         recipient=recipient,
@@ -229,7 +234,7 @@ def make_title(meta: Metadata) -> str:
             "area_send": f"Area SEND inspection of {la}",
             "sif_inspection": f"Inspection of {la} (SIF)",
         }.get(meta.doc_type, f"Document about {la}")
-    if meta.date:
+    if meta.date and meta.date_basis != "inspection_end":
         return f"{head} — {format_date(meta.date)}"
     if meta.visit_dates:
         # Without a date of its own, say when the work was done, and that this is what it is.

@@ -14,6 +14,9 @@ DOC_TYPES = (
     "other",
 )
 SOURCE_KINDS = ("official", "press")
+# "stated": the document's own date (a letter's date line, "Report published:", an article's date);
+# "inspection_end": the last day of its inspection, for reports that state no date of their own.
+DATE_BASES = ("stated", "inspection_end")
 
 
 @dataclass(frozen=True)
@@ -21,8 +24,8 @@ class Judgement:
     """One graded judgement from an inspection report's grade table."""
 
     area: str  # e.g. "Overall effectiveness", "The experiences and progress of care leavers"
-    grade: str  # "Outstanding" | "Good" | "Requires improvement to be good" | "Inadequate"
-    text: str  # the table row as it stands in the cleaned text, so it can be cited
+    grade: str  # "Outstanding" | "Good" | "Requires improvement to be good" | "Inadequate" (area SEND: OUTCOMES)
+    text: str  # the table row (or outcome sentence) as it stands in the cleaned text, so it can be cited
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,15 @@ class Metadata:
     local_authority: str | None = None  # canonical name, e.g. "Bournemouth, Christchurch and Poole"
     doc_type: str = "other"  # one of DOC_TYPES
     visit_number: int | None = None  # monitoring visits are numbered: "the second monitoring visit"
-    date: str | None = None  # ISO date of the letter or report itself
+    date: str | None = None  # ISO: the date the document states for itself, else the last day of its inspection
+    date_basis: str | None = None  # one of DATE_BASES: where `date` comes from (None when there is no date)
     visit_dates: tuple[str, ...] = ()  # ISO dates: first and last day of the visit, and any listed between
     inspectors: tuple[str, ...] = ()
     recipient: str | None = None
     source_kind: str = "official"  # one of SOURCE_KINDS
     title: str = ""
     judgements: tuple[Judgement, ...] = ()
+    outcome: Judgement | None = None  # an area SEND report's outcome: its kind as `grade`, its sentence as `text`
 
     @property
     def when(self) -> str:

@@ -13,14 +13,14 @@ from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.duplicates import resolve
 from ingest.errors import IngestError
-from ingest.judgements import find_judgements
+from ingest.judgements import find_judgements, find_outcome
 from ingest.metadata import find_metadata
 from ingest.models import Document
 from ingest.readers import SUPPORTED, file_sha256, read_file
 from ingest.sentences import split_sentences
 
 # Raised whenever cleaning, metadata or chunking changes what a file becomes, so re-ingest redoes it.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 @dataclass
@@ -78,7 +78,9 @@ def prepare(path: Path, sha256: str, max_bytes: int) -> Document:
     text = clean_text(raw.text, raw.format)
     if not text.strip():
         raise IngestError(f"{path.name}: no text left after cleaning")
-    meta = replace(find_metadata(raw.text), judgements=find_judgements(text))
+    meta = find_metadata(raw.text)
+    outcome = find_outcome(text) if meta.doc_type == "area_send" and meta.source_kind == "official" else None
+    meta = replace(meta, judgements=find_judgements(text), outcome=outcome)
     return Document(doc_id=path.stem, path=str(path), sha256=sha256, text=text, meta=meta, pages=raw.pages)
 
 

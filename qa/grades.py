@@ -126,9 +126,9 @@ def area_named(text: str) -> str:
 
 
 def years_of(doc: Document) -> set[str]:
-    """Years a report may be referred to by: its visit's and, for an undated one, the next."""
+    """Years a report may be referred to by: its visit's and, for one that states no date, the next."""
     years = {d[:4] for d in doc.meta.visit_dates}
-    if doc.meta.date:
+    if doc.meta.date and doc.meta.date_basis == "stated":
         years.add(doc.meta.date[:4])
     elif years:
         years.add(str(int(max(years)) + 1))

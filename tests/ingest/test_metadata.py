@@ -53,7 +53,7 @@ EXPECTED = {
     ),
     # An article quoting and summarising the October 2020 focused visit letter; no dates or names of inspectors.
     "004_82196dfbb9d4873c.txt": dict(
-        doc_type="focused_visit", visit_number=None, date=None, visit_dates=(), inspectors=(),
+        doc_type="focused_visit", visit_number=None, date=None, date_basis=None, visit_dates=(), inspectors=(),
         recipient="Elaine Redding", source_kind="press", title=f"Press: focused visit to {BCP}",
     ),
     "bournemouth-christchurch-poole__2019-12-18__focused-visit.pdf": dict(
@@ -62,18 +62,21 @@ EXPECTED = {
         title=f"Focused visit to {BCP} — 18 December 2019",
     ),
     "bournemouth-christchurch-poole__2020-11-27__focused-visit.pdf": dict(
-        doc_type="focused_visit", visit_number=None, date="2020-11-27", visit_dates=("2020-10-13",),
+        doc_type="focused_visit", visit_number=None, date="2020-11-27", date_basis="stated",
+        visit_dates=("2020-10-13",),
         inspectors=("Neil Penswick", "Louise Hollick", "Peter McEntee", "Jan Edwards", "Chris Smith"),
         recipient="Elaine Redding", source_kind="official", title=f"Focused visit to {BCP} — 27 November 2020",
     ),
-    # Full ILACS reports carry their inspection dates but no date of their own.
+    # Full ILACS reports carry their inspection dates but no date of their own: the last day dates them.
     "bournemouth-christchurch-poole__2022-02-11__ilacs-inspection.pdf": dict(
-        doc_type="ilacs_inspection", visit_number=None, date=None, visit_dates=("2021-12-06", "2021-12-17"),
+        doc_type="ilacs_inspection", visit_number=None, date="2021-12-17", date_basis="inspection_end",
+        visit_dates=("2021-12-06", "2021-12-17"),
         inspectors=("Steve Lowe",), recipient=None, source_kind="official",
         title=f"Inspection of {BCP} (ILACS) — inspected 6 to 17 December 2021",
     ),
     "bournemouth-christchurch-poole__2025-01-29__ilacs-inspection.pdf": dict(
-        doc_type="ilacs_inspection", visit_number=None, date=None, visit_dates=("2024-12-02", "2024-12-13"),
+        doc_type="ilacs_inspection", visit_number=None, date="2024-12-13", date_basis="inspection_end",
+        visit_dates=("2024-12-02", "2024-12-13"),
         inspectors=("John Roughton",), recipient=None, source_kind="official",
         title=f"Inspection of {BCP} (ILACS) — inspected 2 to 13 December 2024",
     ),
@@ -463,3 +466,19 @@ def test_manifest_helpers():
     assert manifest_visit_span("16 January 2017 – 9 February 2017") == ("2017-01-16", "2017-02-09")
     assert manifest_visit_span("24 February and 28 February 2020") == ("2020-02-24", "2020-02-28")
     assert manifest_visit_span("") is None
+
+
+def test_a_report_without_a_date_of_its_own_is_dated_by_its_last_inspection_day():
+    meta = find_metadata("Bournemouth, Christchurch and Poole\n\nInspection of children’s services\n\n"
+                         "Inspection dates: 6 to 17 December 2021\n\nLead inspector: Steve Lowe")
+    assert (meta.date, meta.date_basis) == ("2021-12-17", "inspection_end")
+    assert meta.title.endswith("inspected 6 to 17 December 2021")
+
+
+def test_a_letter_date_is_stated():
+    meta = bundled_meta("bournemouth-christchurch-poole__2019-12-18__focused-visit.pdf")
+    assert (meta.date, meta.date_basis) == ("2019-12-18", "stated")
+
+
+def bundled_meta(name: str) -> Metadata:
+    return find_metadata(read_file(LETTERS / name).text)

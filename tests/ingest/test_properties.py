@@ -179,7 +179,9 @@ def test_an_impossible_date_line_is_no_letter_date():
     # Was a TypeError (None compared with a visit date) that find_metadata's fallback hid: all metadata lost.
     meta = find_metadata(MONITORING_VISIT + "\n0 January 2015")
     assert meta.local_authority == "Bournemouth, Christchurch and Poole" and meta.doc_type == "monitoring_visit"
-    assert meta.date is None and meta.visit_dates == ("2022-10-04", "2022-10-05")
+    # no date of its own: the visit's last day dates it, and says so
+    assert meta.visit_dates == ("2022-10-04", "2022-10-05")
+    assert meta.date == "2022-10-05" and meta.date_basis == "inspection_end"
 
 
 def test_a_leap_day_letter_date_is_not_moved_to_a_year_without_one():
