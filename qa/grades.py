@@ -21,6 +21,14 @@ _AREAS: list[tuple[str, tuple[str, ...]]] = [
     ("leaders", ("leader", "leadership", "management")),
     ("overall effectiveness", ("overall",)),
 ]
+# The areas as people name them in a table's columns, by key, in the order reports grade them.
+AREA_LABELS = {
+    "overall effectiveness": "Overall effectiveness",
+    "leaders": "Leaders",
+    "help and protection": "Help and protection",
+    "children in care": "Children in care",
+    "care leavers": "Care leavers",
+}
 _OTHER_SERVICES = re.compile(r"\b(?:SEND|special educational needs|disabilit|school|nursery|college|youth justice)", re.I)
 
 
@@ -102,7 +110,13 @@ def reports_for(claim: str, docs: list[Document], before: str | None = None) -> 
 
 def row_for(doc: Document, area: str) -> Judgement | None:
     """The grade-table row of `doc` for an area named as `area_named` names it."""
-    for judgement in doc.meta.judgements:
+    return row_in(doc.meta.judgements, area)
+
+
+def row_in(judgements, area: str) -> Judgement | None:
+    """The row of a grade table for an area key ('care leavers'); a row grading children in care and care
+    leavers together answers for both."""
+    for judgement in judgements:
         name = judgement.area.lower()
         if area in name or (area == "leaders" and "leadership" in name) or (
                 area == "children in care" and "looked after" in name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.models import Chunk, Document
+from ingest.models import Chunk, Document, Judgement
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,32 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AggregateRow:
+    """One document an answer about many documents rests on, with the grade lines it cites."""
+
+    doc_id: str
+    council: str
+    doc_type: str
+    title: str
+    date: str | None
+    date_basis: str | None
+    visit_dates: tuple[str, ...]
+    grades: tuple[Judgement, ...]  # the grade-table rows (or area SEND outcome) cited; () for a letter without
+    citations: tuple[int, ...]  # the numbers of the answer's citations that quote this document
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """An answer about many documents: every matching document, the count, and the rule in plain words."""
+
+    kind: str  # "list" | "count" | "timeline" | "compare"
+    rule: str  # e.g. "full inspections (ILACS and SIF) whose inspection dates fall in 2023"
+    count: int
+    unit: str  # what `count` counts: "documents" | "councils" | "areas"
+    rows: tuple[AggregateRow, ...]
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer made of cited sentences, or an abstention; `hits` are always kept."""
 
@@ -50,6 +76,7 @@ class Answer:
     confidence: float | None = None  # the answerability model's probability that the letters answer it
     uncertain: bool = False  # shown with a caveat: the closest evidence, which may not answer it
     loosened: tuple[str, ...] = ()  # scope read from the question's words that matched nothing and was dropped
+    aggregate: Aggregate | None = None  # for a question about many documents: every one that matches
 
 
 @dataclass(frozen=True)
