@@ -28,7 +28,9 @@ Semantics (the answering side follows the same rules):
   failings leading to significant concerns"). JTAI letters carry no grades.
 - A year is the year of the last day of the inspection or visit (never the publication
   year). Dates come from the manifest; where it has none, from the letter's own
-  "findings of a focused visit to ... on <dates>" sentence.
+  "findings of a focused visit to ... on <dates>" sentence. A range of years takes in
+  both ends: "between 2019 and 2021" is 2019, 2020 and 2021; "since 2022" is 2022 and
+  every later year.
 - A council's latest inspection is its graded report with the latest end date;
   `latest` picks it before any grade or year condition is applied. Only "currently",
   "latest" or a comparison limit a question to latest inspections; "were judged",
@@ -45,7 +47,8 @@ Semantics (the answering side follows the same rules):
 
 Each question in the questions file carries its gold as a declarative spec:
 `"select": {"doc_types", "council" | "councils", "year", "area", "grades",
-"send_outcome", "latest"}` and `"unit": "councils" | "documents" | "areas"` (what `count`
+"send_outcome", "latest"}` (`year` is one year or a `[first, last]` range, either end
+null when open) and `"unit": "councils" | "documents" | "areas"` (what `count`
 counts). `area` defaults to `overall` when `grades` is given; `"any"` means any area but
 overall. Conditions combine with AND.
 """
@@ -281,6 +284,15 @@ def matching_areas(rec: Record, area: str | None, grades: list[str]) -> list[str
     return [a for a in areas if rec.grades.get(a) in grades]
 
 
+def year_range(year: int | list) -> tuple[int | None, int | None]:
+    """A spec's year as (first, last): 2021 -> (2021, 2021); [2022, None] -> (2022, None)."""
+    if isinstance(year, int):
+        return year, year
+    if isinstance(year, list) and len(year) == 2 and all(y is None or isinstance(y, int) for y in year):
+        return year[0], year[1]
+    raise GoldError(f"a year is an int or a [first, last] range, not {year!r}")
+
+
 def select(records: list[Record], spec: dict) -> list[Record]:
     """The records a question's `select` spec picks."""
     known = {"doc_types", "council", "councils", "year", "area", "grades", "send_outcome", "latest"}
@@ -300,7 +312,8 @@ def select(records: list[Record], spec: dict) -> list[Record]:
     if "doc_types" in spec:
         picked = [r for r in picked if r.doc_type in spec["doc_types"]]
     if "year" in spec:
-        picked = [r for r in picked if r.end.year == spec["year"]]
+        first, last = year_range(spec["year"])
+        picked = [r for r in picked if (first is None or r.end.year >= first) and (last is None or r.end.year <= last)]
     if "grades" in spec:
         picked = [r for r in picked if matching_areas(r, spec.get("area", "overall"), spec["grades"])]
     if "send_outcome" in spec:
