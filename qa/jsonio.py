@@ -39,7 +39,18 @@ def answer_json(answer: Answer) -> dict:
         "uncertain": answer.uncertain,
         "confidence": answer.confidence,
         "loosened": list(answer.loosened),
+        "aggregate": _aggregate_json(answer.aggregate),
     }
+
+
+def _aggregate_json(a) -> dict | None:
+    if a is None:
+        return None
+    return {"kind": a.kind, "rule": a.rule, "count": a.count, "unit": a.unit,
+            "rows": [{"doc": r.doc_id, "local_authority": r.council, "doc_type": r.doc_type, "title": r.title,
+                      "date": r.date, "date_basis": r.date_basis, "visit_dates": list(r.visit_dates),
+                      "grades": [{"area": g.area, "grade": g.grade, "quote": g.text} for g in r.grades],
+                      "citations": list(r.citations)} for r in a.rows]}
 
 
 def _generation_json(g) -> dict | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from index.index import Filters
 from ingest.authorities import find_authorities
 from ingest.dates import ordinal_number
+from ingest.models import DOC_TYPES
 
 _YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
 _RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?(20[0-3]\d)\b", re.I)
@@ -34,6 +35,11 @@ _OVER_TIME = re.compile(
 )
 _LATEST = re.compile(r"\b(?:latest|last|most recent|newest|current|recent)\b(?!\s+(?:year|month|week|summer|spring|autumn|winter))",
                      re.I)
+_CHANGE_WORDS = re.compile(
+    r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bimprov(?:ed|ing)\b|\bany longer\b|\bstill\b|\bfixed\b|"
+    r"\b(?:got|get|gets|getting|gotten|become|became) (?:any |much )?(?:better|worse)\b|\bworsen\w*|\bdeteriorat\w*|"
+    r"\bsorted\b|\bgone (?:up|down)\b|\bwent (?:up|down)\b", re.I)
+_SEND = re.compile(r"\bSEND\b|\bspecial educational needs\b|\bdisabilit|\bEHC", re.I)
 _PRESS = re.compile(r"\b(?:press|newspapers?|news articles?|articles?|journalists?|reported in the)\b", re.I)
 
 
@@ -82,6 +88,10 @@ def parse_scope(question: str, indexed_authorities: set[str]) -> Scope:
     types, number = _doc_types(question)
     if over_time and number is None:
         types = ()  # a later visit of any kind may show the change
+        if not _SEND.search(question):
+            # ...of the council's children's services: an area SEND report is about other services
+            filters = replace(filters, doc_types=tuple(t for t in DOC_TYPES if t != "area_send"))
+            notes.append("children's services letters and reports (not area SEND)")
     if types:
         filters = replace(filters, doc_types=types)
         notes.append("type: " + ", ".join(t.replace("_", " ") for t in types))
@@ -98,18 +108,42 @@ def parse_scope(question: str, indexed_authorities: set[str]) -> Scope:
     return Scope(filters=filters, unknown_authorities=unknown, notes=tuple(notes), latest=latest)
 
 
-def _years(question: str) -> tuple[tuple[int, ...], str | None, str | None]:
+def year_bounds(question: str) -> tuple[tuple[int, ...], int | None, int | None]:
+    """The years a question names: single years, or the first and last of a range ('since 2021' -> 2021, None).
+
+    year_bounds("between 2019 and 2022") -> ((), 2019, 2022)
+    """
     span = _RANGE.search(question)
     if span:
         a, b = sorted((int(span.group(1)), int(span.group(2))))
-        return (), f"{a}-01-01", f"{b + 1}-06-30"  # a report often lands months after its visit
+        return (), a, b
     since = _SINCE.search(question)
     if since:
-        return (), f"{since.group(1)}-01-01", None
+        return (), int(since.group(1)), None
     before = _BEFORE.search(question)
     if before:
-        return (), None, f"{int(before.group(1)) - 1}-12-31"
-    years = tuple(sorted({int(y) for y in _YEAR.findall(question)}))
+        return (), None, int(before.group(1)) - 1
+    return tuple(sorted({int(y) for y in _YEAR.findall(question)})), None, None
+
+
+def doc_types_named(question: str) -> tuple[str, ...]:
+    """The kinds of document a question names: 'focused visits' -> ('focused_visit',)."""
+    return _doc_types(question)[0]
+
+
+def names_latest(question: str) -> bool:
+    """True when a question asks for the latest of something: 'latest', 'most recent', 'current'."""
+    return _LATEST.search(question) is not None
+
+
+def _years(question: str) -> tuple[tuple[int, ...], str | None, str | None]:
+    years, first, last = year_bounds(question)
+    if first is not None and last is not None:
+        return (), f"{first}-01-01", f"{last + 1}-06-30"  # a report often lands months after its visit
+    if first is not None:
+        return (), f"{first}-01-01", None
+    if last is not None:
+        return (), None, f"{last}-12-31"
     return years, None, None
 
 
@@ -144,6 +178,9 @@ def without_scope_words(question: str) -> str:
     for m in _MONITORING.finditer(question):
         if _visit_ordinal(m.group(1)):
             spans.append(m.span())
+    if spans_time(question):
+        # "has the front door improved since 2021?": the change asked about is the scope; the topic is the front door
+        spans += [m.span() for m in _CHANGE_WORDS.finditer(question)]
     drop = [False] * len(question)
     for a, b in spans:  # spans may overlap ("joint targeted area inspection" holds "inspection")
         drop[a:b] = [True] * (b - a)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from index.index import Filters, Index
+from qa.aggregate import answer_aggregate
+from qa.aggregate_question import read_selection
 from qa.answer import Answerer, ExtractiveAnswerer
 from qa.models import Answer, Hit, Verdict
 from qa.retrieve import Query, build_query, reach, search
@@ -42,7 +44,12 @@ class QA:
         return query, search(self.index, query, k, fusion=self.fusion)
 
     def ask(self, question: str, filters: Filters | None = None, k: int = PASSAGES) -> Answer:
+        """Answer from the letters' sentences; a question about many documents at once (which, how many,
+        compare, a council over time) from every matching document's metadata and grade lines."""
         query, hits = self.search(question, max(k, PASSAGES), filters)
+        selection = read_selection(question, self.index.authorities())
+        if selection is not None:
+            return answer_aggregate(self.index, selection, question, hits, filters)
         return self.answerer.answer(query, hits)
 
     def check(self, text: str, single_claim: bool = False) -> list[Verdict]:

@@ -36,8 +36,16 @@ def test_scope_from_the_words_is_loosened_out_loud(bundled_qa):
 
 def test_a_question_about_change_keeps_the_later_letters(bundled_qa):
     query, hits = bundled_qa.search("Has the front door improved since the 2019 focused visit?")
-    assert query.scope.filters.date_from == "2019-01-01" and query.scope.filters.doc_types == ()
+    assert query.scope.filters.date_from == "2019-01-01"
+    # a later letter of any kind about children's services; area SEND reports are about other services
+    assert "focused_visit" in query.scope.filters.doc_types and "area_send" not in query.scope.filters.doc_types
     assert len({h.doc.doc_id for h in hits}) >= 3
+    assert "improved" not in query.terms and "front" in query.terms  # the change asked about is scope, not topic
+
+
+def test_a_question_about_change_in_send_services_keeps_area_send_reports(bundled_qa):
+    query, _ = bundled_qa.search("Has support for children with SEND improved since 2019?")
+    assert query.scope.filters.doc_types == ()
 
 
 def test_the_latest_letter_of_a_kind(bundled_qa):

@@ -1,0 +1,175 @@
+"""Read a question about many documents at once: which, how many, list, compare, how a council did over time.
+
+Such a question is answered from documents' metadata and grade tables, not from passages, so it is taken
+as one only when every word of it is about councils, kinds of document, dates, grades, judgement areas
+or area SEND outcomes. A question with a topic of its own ("which councils had problems with PA
+caseloads?", "has Blackpool's front door improved?") is left to the passage answerer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.authorities import find_authorities
+from ingest.judgements import GRADES, grades_in
+from qa.grades import area_named
+from qa.scope import doc_types_named, names_latest, year_bounds
+
+KINDS = ("list", "count", "timeline", "compare")
+GRADED = ("ilacs_inspection", "sif_inspection")
+ANY_AREA = "any area"
+BELOW_GOOD = ("Requires improvement to be good", "Inadequate")
+GOOD_OR_BETTER = ("Outstanding", "Good")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which documents a question about many documents asks for, and what it wants of them."""
+
+    kind: str  # one of KINDS
+    unit: str = "documents"  # what a count counts: "documents" | "councils" | "areas"
+    councils: tuple[str, ...] = ()
+    unknown_councils: tuple[str, ...] = ()  # named in the question, not in the index
+    doc_types: tuple[str, ...] = ()  # () for every kind
+    years: tuple[int, ...] = ()  # years the inspection or visit ended in
+    first_year: int | None = None
+    last_year: int | None = None
+    latest: bool = False  # each council's latest matching document only, chosen before grades are looked at
+    area: str | None = None  # an area key of qa.grades.AREA_LABELS, or ANY_AREA
+    grades: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()  # area SEND outcome kinds (ingest.judgements.OUTCOMES)
+
+
+_COUNT = re.compile(r"\bhow many\b|\bwhat number of\b|\bthe number of\b|\bnumber of\b|\bcount\b", re.I)
+_COMPARE = re.compile(r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\.?(?=\s)|\bagainst each other\b|"
+                      r"\bside by side\b", re.I)
+_TARGET = (r"(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs|areas?|inspections?|visits?|reports?|letters?|"
+           r"documents?|JTAIs?|judgements?|judgments?|grades?)")
+_LIST = re.compile(rf"^\s*which\s+(?:\w+\s+){{0,4}}?{_TARGET}\b|"
+                   rf"^\s*what\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
+                   rf"^\s*(?:list|name|show|give)(?:\s+me)?\b|"
+                   rf"\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_TARGET}\b", re.I)
+_TIMELINE = re.compile(
+    r"\bhistory\b|\btimeline\b|\btrack record\b|\bover (?:time|the years)\b|\bacross (?:its|their|the|all)\b|"
+    r"\bhow (?:has|have|did|does|do) .{0,60}?\b(?:done|fared|performed|go|gone|going|doing|changed|improved|progressed)\b|"
+    r"\b(?:grades?|ratings?|judgements?) (?:have |has )?changed\b|\b(?:improved|got better|got worse|declined)\b|"
+    r"\bjourney\b", re.I)
+# A yes-or-no question ("was every area outstanding?") is answered from the passages and grade tables.
+_YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|can|could|will|would)\b", re.I)
+# Wording that asks for a record by itself; "changed" or "improved" does so only of grades, or of nothing
+# in particular ("how have services for care leavers changed?" is a question about care leavers).
+_RECORD = re.compile(r"\bhistory\b|\btimeline\b|\btrack record\b|\brecord\b|\bjourney\b|\bacross (?:its|their|the|all)\b|"
+                     r"\b(?:done|fared|performed)\b|\bvisits and inspections\b|\binspections and visits\b", re.I)
+_COUNCILS_UNIT = re.compile(r"\b(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs)\b", re.I)
+_AREAS_UNIT = re.compile(r"^\s*(?:which|what|how many)\s+(?:judgement\s+)?areas?\b(?!\s+SEND)", re.I)
+_LOCAL_AREAS = re.compile(r"^\s*(?:which|what|how many)\s+(?:local\s+)?areas?\b(?!\s+SEND)", re.I)
+_GRADE_TALK = re.compile(r"\b(?:grades?|gradings?|ratings?|rated|graded|judgements?|judgments?|judged)\b", re.I)
+_NOW = re.compile(r"\b(?:currently|now|at present|these days|today)\b", re.I)
+_ANY_AREA = re.compile(r"\b(?:any|every|all|each)\s+(?:of (?:the|its|their) )?(?:judgements?|judgments?|areas?|grades?)\b",
+                       re.I)
+_BELOW_GOOD = re.compile(r"\b(?:below|less than|worse than|short of)\s+good\b|\bnot (?:yet )?(?:rated |judged )?good\b", re.I)
+_GOOD_OR_BETTER = re.compile(r"\b(?:good or (?:better|above|outstanding)|at least good|outstanding or good)\b", re.I)
+_EVERY_KIND = re.compile(r"\bhistory\b|\btimeline\b|\btrack record\b|\bvisits\b(?! to)|\bletters\b|\breports\b|"
+                         r"\bdocuments\b|\bjourney\b", re.I)
+_OUTCOME_WORDS = (
+    ("Significant concerns", re.compile(r"\bsignificant concerns?\b|\bwidespread\b|\bsystemic\b|\bfailings\b", re.I)),
+    ("Inconsistent experiences and outcomes", re.compile(r"\binconsistent\b", re.I)),
+    ("Positive experiences and outcomes", re.compile(r"\bpositive\b", re.I)),
+)
+
+# Every word a question about many documents may use besides councils' names and years. A word outside
+# these is a topic, and the question goes to the passages.
+_VOCABULARY = set("""
+which what how many much number count list name names show give me tell all every each any there were was is are be been
+being have has had did does do done doing the a an of in to for by on at and or with its their it they them that who whose
+as than ever so far since from between until before after during year years currently current now latest last most
+recent recently still took take taken place get got gotten given receive received find found give gave see saw
+councils council local authority authorities areas area las inspections inspection visits visit focused monitoring reports
+report letters letter documents document jtai jtais joint targeted send partnership partnerships ilacs sif full graded
+grade grades gradings ratings rating rated rate judged judgement judgements judgment judgments outcome outcomes verdict
+verdicts scored score scores marked assessed deemed found
+outstanding good requires require required requiring improvement inadequate below above better worse least less short
+not yet overall effectiveness
+leaders leadership impact management governance help protection children child childrens care leavers leaver
+looked experiences experience progress need needs services service social work practice families adoption performance
+permanence achieving
+significant concerns concern inconsistent positive widespread systemic failings young people special educational
+disabilities disability typically lead leading led
+history timeline track record over time across journey fared performed go gone going changed change changes improved
+got declined done compare compared comparing comparison versus vs against side other
+england national nationally whole country overall
+""".split())
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def read_selection(question: str, indexed_authorities: set[str]) -> Selection | None:
+    """The selection a question about many documents makes; None for a question about what letters say.
+
+    read_selection("Which councils were rated good overall in 2021?", {...})
+      -> Selection("list", unit="councils", doc_types=GRADED, years=(2021,), area="overall effectiveness", grades=("Good",))
+    """
+    if not isinstance(question, str) or not question.strip():
+        return None
+    named = list(dict.fromkeys(name for name, _, _ in find_authorities(question)))
+    if _YES_NO.match(question) or not _only_aggregate_words(question):
+        return None
+    kind = _kind(question, named)
+    if kind is None:
+        return None
+    known = tuple(n for n in named if n in indexed_authorities)
+    unknown = tuple(n for n in named if n not in indexed_authorities)
+    years, first, last = year_bounds(question)
+    grades = _grades(question)
+    outcomes = tuple(kind_ for kind_, pattern in _OUTCOME_WORDS if pattern.search(question))
+    types = doc_types_named(question)
+    if "area_send" not in types:
+        outcomes = ()
+    if not types and (grades or kind == "compare" or _GRADE_TALK.search(question)):
+        types = GRADED
+    if kind == "timeline" and _EVERY_KIND.search(question) and set(types) <= set(GRADED):
+        types = ()  # "Dudley's inspection history": every visit and inspection
+    unit = "documents"
+    if _AREAS_UNIT.search(question) and len(named) == 1:
+        unit = "areas"  # "which areas were graded below good in Coventry's latest inspection"
+    elif _COUNCILS_UNIT.search(question) or _LOCAL_AREAS.search(question):
+        unit = "councils"
+    area = None
+    if grades:
+        area = ANY_AREA if (_ANY_AREA.search(question) or unit == "areas") else area_named(question)
+    elif area_named(question) != "overall effectiveness":
+        area = area_named(question)  # "how has the grade for Knowsley care leavers changed": that row is cited
+    latest = kind == "compare" or ((names_latest(question) or bool(_NOW.search(question))) and kind != "timeline")
+    return Selection(kind=kind, unit=unit, councils=known, unknown_councils=unknown, doc_types=types, years=years,
+                     first_year=first, last_year=last, latest=latest, area=area, grades=grades, outcomes=outcomes)
+
+
+def _kind(question: str, named: list[str]) -> str | None:
+    if _COMPARE.search(question) and len(named) >= 2:
+        return "compare"
+    if _COUNT.search(question):
+        return "count"
+    if named and _TIMELINE.search(question) and (
+            _RECORD.search(question) or _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness"):
+        return "timeline"
+    if _LIST.search(question):
+        return "list"
+    return None
+
+
+def _grades(question: str) -> tuple[str, ...]:
+    if _BELOW_GOOD.search(question):
+        return BELOW_GOOD
+    if _GOOD_OR_BETTER.search(question):
+        return GOOD_OR_BETTER
+    found = [g for g in grades_in(question) if g in GRADES]
+    return tuple(dict.fromkeys(found))
+
+
+def _only_aggregate_words(question: str) -> bool:
+    """True when every word, councils' names and years aside, belongs to questions about many documents."""
+    text = question
+    for _, a, b in sorted(find_authorities(question), key=lambda t: -t[1]):
+        text = text[:a] + " " + text[b:]
+    text = re.sub(r"[’']s\b", " ", text)
+    return all(w.lower() in _VOCABULARY for w in _WORD.findall(text))
