@@ -92,8 +92,8 @@ def _is_area(area: str) -> bool:
 
 # A grade named in running text: "was judged to require improvement", "rated good", "inadequate".
 _GRADE_WORDS = [
-    ("Requires improvement to be good", re.compile(r"\b(?:requires?|required|requiring)\s+improvement(?:\s+to\s+be\s+good)?\b",
-                                                  re.I)),
+    ("Requires improvement to be good", re.compile(r"\b(?:requires?|required|requiring)\s+improvement(?:\s+to\s+be\s+good)?\b|"
+                                                  r"\b(?-i:RI)\b", re.I)),
     ("Outstanding", re.compile(r"\boutstanding\b", re.I)),
     ("Inadequate", re.compile(r"\binadequate\b", re.I)),
     ("Good", re.compile(r"\bgood\b", re.I)),

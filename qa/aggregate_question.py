@@ -41,37 +41,50 @@ class Selection:
     outcomes: tuple[str, ...] = ()  # area SEND outcome kinds (ingest.judgements.OUTCOMES)
 
 
-_COUNT = re.compile(r"\bhow many\b|\bwhat number of\b|\bthe number of\b|\bnumber of\b|\bcount\b", re.I)
-_COMPARE = re.compile(r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\.?(?=\s)|\bagainst each other\b|"
-                      r"\bside by side\b", re.I)
+_COUNT = re.compile(r"\bhow many\b|\bhow often\b|\bwhat number of\b|\bthe number of\b|\bnumber of\b|\bcount\b|"
+                    r"\btally\b", re.I)
+_COMPARE = re.compile(r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\.?(?=\s)|\bagainst\b|\bside by side\b|"
+                      r"\bstacks? up\b|\bdifference between\b|\b(?:better|worse) than\b|\bbetter or worse\b|"
+                      r"\bwhich (?:one |council |of (?:them|these|the \w+) )?(?:is|was|has|does|did)\b.{0,30}?"
+                      r"\b(?:best|worst|better|worse|higher|lower|strongest|weakest)\b", re.I)
 _TARGET = (r"(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs|areas?|inspections?|visits?|reports?|letters?|"
-           r"documents?|JTAIs?|judgements?|judgments?|grades?)")
-_LIST = re.compile(rf"^\s*which\s+(?:\w+\s+){{0,4}}?{_TARGET}\b|"
-                   rf"^\s*what\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
-                   rf"^\s*(?:list|name|show|give)(?:\s+me)?\b|"
-                   rf"\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_TARGET}\b", re.I)
+           r"documents?|JTAIs?|judgements?|judgments?|grades?|ratings?)")
+_LIST = re.compile(rf"^\s*(?:(?:please|can you|could you|would you)\s+)?(?:tell me|show me|give me|list|name|show|"
+                   rf"give|find|identify|i (?:want|need|would like) (?:a list of|to know|to see))\b|"
+                   rf"^\s*(?:(?:please|can you|could you)\s+)?(?:tell me\s+)?which\s+(?:\w+\s+){{0,4}}?{_TARGET}\b|"
+                   rf"^\s*(?:tell me\s+)?what\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
+                   rf"^\s*(?:are|were) there any\s+{_TARGET}\b|^\s*(?:has|have|did) any\s+{_TARGET}\b|"
+                   rf"\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_TARGET}\b|\ba (?:list|breakdown) of\b", re.I)
 _TIMELINE = re.compile(
-    r"\bhistory\b|\btimeline\b|\btrack record\b|\bover (?:time|the years)\b|\bacross (?:its|their|the|all)\b|"
-    r"\bhow (?:has|have|did|does|do) .{0,60}?\b(?:done|fared|performed|go|gone|going|doing|changed|improved|progressed)\b|"
+    r"\bhistory\b|\btimeline\b|\brecord\b|\bover (?:time|the years)\b|\bacross (?:its|their|the|all)\b|"
+    r"\bhow (?:has|have|did|does|do|is|are) .{0,60}?\b(?:done|fared|performed|go|gone|going|doing|changed|improved|"
+    r"progressed|got on|getting on|been (?:graded|rated|judged))\b|"
     r"\b(?:grades?|ratings?|judgements?) (?:have |has )?changed\b|\b(?:improved|got better|got worse|declined)\b|"
-    r"\bjourney\b", re.I)
-# A yes-or-no question ("was every area outstanding?") is answered from the passages and grade tables.
+    r"\bjourney\b|\bstory\b|\btrajectory\b|\b(?:walk|take|run|talk) (?:me|us) through\b|\bsince (?:19|20)\d\d\b", re.I)
+# A yes-or-no question ("was every area outstanding?") is answered from the passages and grade tables, unless it
+# asks across a council's history ("has X ever been rated outstanding?") or of several councils.
 _YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|can|could|will|would)\b", re.I)
+_EVER = re.compile(r"\bever\b|\bat any (?:point|time)\b", re.I)
 # Wording that asks for a record by itself; "changed" or "improved" does so only of grades, or of nothing
 # in particular ("how have services for care leavers changed?" is a question about care leavers).
-_RECORD = re.compile(r"\bhistory\b|\btimeline\b|\btrack record\b|\brecord\b|\bjourney\b|\bacross (?:its|their|the|all)\b|"
-                     r"\b(?:done|fared|performed)\b|\bvisits and inspections\b|\binspections and visits\b", re.I)
-_COUNCILS_UNIT = re.compile(r"\b(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs)\b", re.I)
-_AREAS_UNIT = re.compile(r"^\s*(?:which|what|how many)\s+(?:judgement\s+)?areas?\b(?!\s+SEND)", re.I)
-_LOCAL_AREAS = re.compile(r"^\s*(?:which|what|how many)\s+(?:local\s+)?areas?\b(?!\s+SEND)", re.I)
+_RECORD = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bjourney\b|\bstory\b|\btrajectory\b|"
+                     r"\bacross (?:its|their|the|all)\b|\b(?:done|fared|performed|got on|getting on|gone|going)\b|"
+                     r"\bvisits and inspections\b|\binspections and visits\b|\b(?:walk|take|run|talk) (?:me|us) through\b|"
+                     r"\bthings\b|\bbeen (?:graded|rated|judged)\b", re.I)
+_COUNCILS_UNIT = re.compile(r"\b(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs?)\b", re.I)
+_AREAS_UNIT = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:judgement\s+)?areas?\b(?!\s+SEND)", re.I)
+_LOCAL_AREAS = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:local\s+)?areas?\b(?!\s+SEND)", re.I)
 _GRADE_TALK = re.compile(r"\b(?:grades?|gradings?|ratings?|rated|graded|judgements?|judgments?|judged)\b", re.I)
-_NOW = re.compile(r"\b(?:currently|now|at present|these days|today)\b", re.I)
+_NOW = re.compile(r"\b(?:currently|now|at present|at the moment|these days|today|as (?:things|it) stands?|"
+                  r"as of now|still)\b", re.I)
 _ANY_AREA = re.compile(r"\b(?:any|every|all|each)\s+(?:of (?:the|its|their) )?(?:judgements?|judgments?|areas?|grades?)\b",
                        re.I)
-_BELOW_GOOD = re.compile(r"\b(?:below|less than|worse than|short of)\s+good\b|\bnot (?:yet )?(?:rated |judged )?good\b", re.I)
-_GOOD_OR_BETTER = re.compile(r"\b(?:good or (?:better|above|outstanding)|at least good|outstanding or good)\b", re.I)
-_EVERY_KIND = re.compile(r"\bhistory\b|\btimeline\b|\btrack record\b|\bvisits\b(?! to)|\bletters\b|\breports\b|"
-                         r"\bdocuments\b|\bjourney\b", re.I)
+_BELOW_GOOD = re.compile(r"\b(?:below|less than|worse than|short of|under)\s+good\b|\bnot (?:yet )?(?:rated |judged )?good\b",
+                         re.I)
+_GOOD_OR_BETTER = re.compile(r"\b(?:good or (?:better|above|outstanding)|at least good|outstanding or good|"
+                             r"good and outstanding|outstanding and good)\b", re.I)
+_EVERY_KIND = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bvisits\b(?! to)|\bletters\b|\breports\b|"
+                         r"\bdocuments\b|\bjourney\b|\bstory\b|\bthings\b|\bofsted\b", re.I)
 _OUTCOME_WORDS = (
     ("Significant concerns", re.compile(r"\bsignificant concerns?\b|\bwidespread\b|\bsystemic\b|\bfailings\b", re.I)),
     ("Inconsistent experiences and outcomes", re.compile(r"\binconsistent\b", re.I)),
@@ -99,6 +112,11 @@ disabilities disability typically lead leading led
 history timeline track record over time across journey fared performed go gone going changed change changes improved
 got declined done compare compared comparing comparison versus vs against side other
 england national nationally whole country overall
+times often things ofsted came come comes out right moment stands stand present today walk through take run talk us
+stack stacks up best worst doing put please can could would you i want need like know breakdown story trajectory
+getting identify one ones these those higher lower strongest weakest difference tally top bottom point both either
+neither among amongst also awarded achieved achieve gets result results level status la ri inspected visited newest
+previous first second third fourth fifth sixth by
 """.split())
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -112,7 +130,7 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
     if not isinstance(question, str) or not question.strip():
         return None
     named = list(dict.fromkeys(name for name, _, _ in find_authorities(question)))
-    if _YES_NO.match(question) or not _only_aggregate_words(question):
+    if not _only_aggregate_words(question):
         return None
     kind = _kind(question, named)
     if kind is None:
@@ -145,14 +163,17 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
 
 
 def _kind(question: str, named: list[str]) -> str | None:
-    if _COMPARE.search(question) and len(named) >= 2:
+    if len(named) >= 2 and (_COMPARE.search(question) or re.search(r"\b(?:best|worst)\b", question, re.I)):
         return "compare"
+    if _YES_NO.match(question) and not _EVER.search(question) and not re.match(r"^\s*(?:are|were) there\b", question, re.I) \
+            and not re.match(r"^\s*(?:has|have|did) any\b", question, re.I):
+        return None
     if _COUNT.search(question):
         return "count"
-    if named and _TIMELINE.search(question) and (
+    if named and (_TIMELINE.search(question) or _RECORD.search(question)) and (
             _RECORD.search(question) or _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness"):
         return "timeline"
-    if _LIST.search(question):
+    if _LIST.search(question) or (_YES_NO.match(question) and (_EVER.search(question) or named)):
         return "list"
     return None
 
