@@ -15,6 +15,7 @@ from ingest.authorities import find_authorities
 from ingest.judgements import GRADES, grades_in
 from qa.grades import area_named
 from qa.scope import doc_types_named, names_latest, year_bounds
+from qa.text import stem
 
 KINDS = ("list", "count", "timeline", "compare")
 GRADED = ("ilacs_inspection", "sif_inspection")
@@ -50,10 +51,9 @@ _COMPARE = re.compile(r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\.?(?=\s)|
 _TARGET = (r"(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs|areas?|inspections?|visits?|reports?|letters?|"
            r"documents?|JTAIs?|judgements?|judgments?|grades?|ratings?)")
 _LIST = re.compile(rf"^\s*(?:(?:please|can you|could you|would you)\s+)?(?:tell me|show me|give me|list|name|show|"
-                   rf"give|find|identify|i (?:want|need|would like) (?:a list of|to know|to see))\b|"
-                   rf"^\s*(?:(?:please|can you|could you)\s+)?(?:tell me\s+)?which\s+(?:\w+\s+){{0,4}}?{_TARGET}\b|"
-                   rf"^\s*(?:tell me\s+)?what\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
-                   rf"^\s*(?:are|were) there any\s+{_TARGET}\b|^\s*(?:has|have|did) any\s+{_TARGET}\b|"
+                   rf"give|find|identify|line up|i (?:want|need|would like) (?:a list of|to know|to see))\b|"
+                   rf"\bwhich\s+(?:\w+\s+){{0,4}}?{_TARGET}\b|\bwhich (?:of|among)\b|"
+                   rf"\bwhat\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
                    rf"\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_TARGET}\b|\ba (?:list|breakdown) of\b", re.I)
 _TIMELINE = re.compile(
     r"\bhistory\b|\btimeline\b|\brecord\b|\bover (?:time|the years)\b|\bacross (?:its|their|the|all)\b|"
@@ -63,7 +63,10 @@ _TIMELINE = re.compile(
     r"\bjourney\b|\bstory\b|\btrajectory\b|\b(?:walk|take|run|talk) (?:me|us) through\b|\bsince (?:19|20)\d\d\b", re.I)
 # A yes-or-no question ("was every area outstanding?") is answered from the passages and grade tables, unless it
 # asks across a council's history ("has X ever been rated outstanding?") or of several councils.
-_YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|can|could|will|would)\b", re.I)
+_YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|will)\b", re.I)
+_ANY = re.compile(r"^\s*(?:are|were|is|has|have|had|did|do|does)\s+(?:there\s+)?any\b", re.I)
+_WHICH_OF = re.compile(r"\bwhich (?:of|among)\b", re.I)
+_EACH_RECORD = re.compile(r"\b(?:histories|records|timelines|each|both)\b", re.I)
 _EVER = re.compile(r"\bever\b|\bat any (?:point|time)\b", re.I)
 # Wording that asks for a record by itself; "changed" or "improved" does so only of grades, or of nothing
 # in particular ("how have services for care leavers changed?" is a question about care leavers).
@@ -72,7 +75,7 @@ _RECORD = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bjourney\b|\bstory\b
                      r"\bvisits and inspections\b|\binspections and visits\b|\b(?:walk|take|run|talk) (?:me|us) through\b|"
                      r"\bthings\b|\bbeen (?:graded|rated|judged)\b", re.I)
 _COUNCILS_UNIT = re.compile(r"\b(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs?)\b", re.I)
-_AREAS_UNIT = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:judgement\s+)?areas?\b(?!\s+SEND)", re.I)
+_AREAS_UNIT = re.compile(r"\b(?:which|what|how many)\s+(?:judgement\s+)?areas?\b(?!\s+SEND)", re.I)
 _LOCAL_AREAS = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:local\s+)?areas?\b(?!\s+SEND)", re.I)
 _GRADE_TALK = re.compile(r"\b(?:grades?|gradings?|ratings?|rated|graded|judgements?|judgments?|judged)\b", re.I)
 _NOW = re.compile(r"\b(?:currently|now|at present|at the moment|these days|today|as (?:things|it) stands?|"
@@ -118,7 +121,13 @@ getting identify one ones these those higher lower strongest weakest difference 
 neither among amongst also awarded achieved achieve gets result results level status la ri inspected visited newest
 previous first second third fourth fifth sixth by
 """.split())
+_VOCABULARY |= set("""
+carried carry conducted conduct held hold undertaken undertake start beginning end line measure measures stronger
+weaker strong weak ranked rank ranking rankings perform performing performance who whose happened happen get
+judge rate grade inspect visit compare
+""".split())
 _WORD = re.compile(r"[A-Za-z]+")
+_STEMS = {stem(w) for w in _VOCABULARY}
 
 
 def read_selection(question: str, indexed_authorities: set[str]) -> Selection | None:
@@ -163,17 +172,20 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
 
 
 def _kind(question: str, named: list[str]) -> str | None:
-    if len(named) >= 2 and (_COMPARE.search(question) or re.search(r"\b(?:best|worst)\b", question, re.I)):
-        return "compare"
-    if _YES_NO.match(question) and not _EVER.search(question) and not re.match(r"^\s*(?:are|were) there\b", question, re.I) \
-            and not re.match(r"^\s*(?:has|have|did) any\b", question, re.I):
-        return None
-    if _COUNT.search(question):
+    counted = bool(_COUNT.search(question))
+    record = named and (_TIMELINE.search(question) or _RECORD.search(question)) and (
+        _RECORD.search(question) or _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness")
+    if len(named) >= 2 and not counted and not _WHICH_OF.search(question) and not (record and _EACH_RECORD.search(question)):
+        return "compare"  # two or more councils, nothing but grades and kinds of document: set side by side
+    if _YES_NO.match(question) and not _EVER.search(question) and not _ANY.match(question):
+        return None  # "was every area outstanding in Essex's 2023 inspection?": the passages answer yes or no
+    if counted:
         return "count"
-    if named and (_TIMELINE.search(question) or _RECORD.search(question)) and (
-            _RECORD.search(question) or _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness"):
+    if _YES_NO.match(question) and _EVER.search(question):
+        return "list"  # "has Bexley ever been rated outstanding?": the reports that were
+    if record:
         return "timeline"
-    if _LIST.search(question) or (_YES_NO.match(question) and (_EVER.search(question) or named)):
+    if _LIST.search(question) or _ANY.match(question):
         return "list"
     return None
 
@@ -193,4 +205,4 @@ def _only_aggregate_words(question: str) -> bool:
     for _, a, b in sorted(find_authorities(question), key=lambda t: -t[1]):
         text = text[:a] + " " + text[b:]
     text = re.sub(r"[’']s\b", " ", text)
-    return all(w.lower() in _VOCABULARY for w in _WORD.findall(text))
+    return all(w.lower() in _VOCABULARY or stem(w.lower()) in _STEMS for w in _WORD.findall(text))

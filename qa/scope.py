@@ -12,7 +12,8 @@ from ingest.models import DOC_TYPES
 
 _YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
 _RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?(20[0-3]\d)\b", re.I)
-_SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+|its\s+|their\s+)?(20[0-3]\d)\b", re.I)
+_SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?:the\s+|its\s+|their\s+)?(20[0-3]\d)\b",
+                    re.I)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(20[0-3]\d)\b", re.I)
 _MONITORING = re.compile(r"\b(?:(\w+)\s+)?monitoring visits?\b", re.I)
 
@@ -23,7 +24,8 @@ _TYPE_PHRASES: list[tuple[re.Pattern, tuple[str, ...]]] = [
     (re.compile(r"\bfocused visits?\b", re.I), ("focused_visit",)),
     (re.compile(r"\bmonitoring visits?\b", re.I), ("monitoring_visit",)),
     (re.compile(r"\bSIF\b|\bsingle inspection framework\b", re.I), ("sif_inspection",)),
-    (re.compile(r"\b(?:full |ILACS |standard |short |graded )?inspections?(?: reports?)?\b|\bILACS\b", re.I),
+    (re.compile(r"\b(?:full |standard |short |graded )?ILACS(?: inspections?| reports?)?\b", re.I), ("ilacs_inspection",)),
+    (re.compile(r"\b(?:full |standard |short |graded )?inspections?(?: reports?)?\b", re.I),
      ("ilacs_inspection", "sif_inspection")),
 ]
 _OVER_TIME = re.compile(

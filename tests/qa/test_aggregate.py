@@ -46,6 +46,16 @@ def many(tmp_path_factory):
     ("List every focused visit to Wigan", "list", "documents"),
     ("Which area SEND inspections found significant concerns?", "list", "documents"),
     ("How many local authorities are currently rated below good?", "count", "councils"),
+    ("Tell me which LAs had leaders judged inadequate at their most recent ILACS inspection", "list", "councils"),
+    ("Are any councils rated inadequate for looked-after children at the moment?", "list", "councils"),
+    ("In Coventry's most recent inspection, which areas were judged inadequate?", "list", "areas"),
+    ("How often has Wigan been judged outstanding?", "count", "documents"),
+    ("Has Bexley ever been rated outstanding?", "list", "documents"),
+    ("What's Bury's Ofsted story?", "timeline", "documents"),
+    ("Walk me through Wigan's focused visits", "timeline", "documents"),
+    ("Who's doing better, Wigan or Sandwell?", "compare", "documents"),
+    ("Is Coventry doing better or worse than Sandwell?", "compare", "documents"),
+    ("Line up Wigan and Bury's latest Ofsted grades", "compare", "documents"),
 ])
 def test_questions_about_many_documents_are_read(question, kind, unit):
     s = read_selection(question, COUNCILS)
@@ -61,6 +71,12 @@ def test_the_parts_of_a_selection():
     assert s.latest and s.grades == BELOW_GOOD
     s = read_selection("Show Wigan's visits and inspections over time", COUNCILS)
     assert (s.kind, s.doc_types) == ("timeline", ())
+    s = read_selection("How many SEND inspections have been done since the start of 2024?", COUNCILS)
+    assert (s.doc_types, s.first_year, s.years) == (("area_send",), 2024, ())
+    s = read_selection("How many full ILACS inspections were carried out in 2022?", COUNCILS)
+    assert s.doc_types == ("ilacs_inspection",)
+    s = read_selection("Are any councils rated inadequate for looked-after children at the moment?", COUNCILS)
+    assert (s.area, s.latest) == ("children in care", True)
     s = read_selection("How has the grade for Bury care leavers changed between 2019 and 2024?", COUNCILS)
     assert (s.kind, s.area, s.first_year, s.last_year) == ("timeline", "care leavers", 2019, 2024)
 
