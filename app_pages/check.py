@@ -1,9 +1,8 @@
 """The Check page: a pasted claim or article, an uploaded article, or an indexed press article, checked
 against the letters claim by claim.
 
-Kept apart from app.py, which runs the app when imported: app.py passes in its `guarded` runner and its
-`open_letter` callback. Results are cached in st.session_state per hash of the text checked, so reruns
-(opening an expander, downloading a report) never check again while the index holds the same letters.
+Results are cached in st.session_state per hash of the text checked, so reruns (opening an expander,
+downloading a report) never check again while the index holds the same letters.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from typing import Callable
 import streamlit as st
 
 import app_views as v
+from app_pages import common as c
 from ingest.errors import ReadError
 from qa import report
 
@@ -41,19 +41,21 @@ def digest(*parts) -> str:
     return hashlib.sha256("\0".join(str(p) for p in parts).encode("utf-8")).hexdigest()
 
 
-def check_page(folder: str, qa, guarded, open_letter) -> None:
+def main() -> None:
+    folder = c.folder()
+    qa = c.open_qa(folder)
     source = st.radio("What to check", SOURCES, key="check_source", horizontal=True)
     if source == SOURCES[0]:
         job = pasted(qa)
     elif source == SOURCES[1]:
         job = uploaded(qa)
     else:
-        job = indexed(folder, qa, guarded)
+        job = indexed(folder, qa)
     if job is not None:
-        run(folder, qa, source, job, guarded)
+        run(folder, qa, source, job)
     result = st.session_state.get("check_result")
     if result is not None and result["source"] == source:  # each way in shows its own last check
-        show_result(result, open_letter)
+        show_result(result)
 
 
 # --- the three ways in -------------------------------------------------------------------------------
@@ -112,11 +114,11 @@ def read_upload(name: str, data: bytes) -> str | None:
     return text
 
 
-def indexed(folder: str, qa, guarded) -> Job | None:
+def indexed(folder: str, qa) -> Job | None:
     from qa.check import check_document
     from qa.claims import find_claims
 
-    docs = guarded(folder, qa.index.documents) or []
+    docs = c.guarded(folder, qa.index.documents) or []
     press = {d.doc_id: d for d in docs if d.meta.source_kind == "press"}
     if not press:
         st.info("No press article is indexed; add one on the **Add letters** page, or paste or upload it here.")
@@ -138,17 +140,17 @@ def indexed(folder: str, qa, guarded) -> Job | None:
 # --- running and showing -----------------------------------------------------------------------------
 
 
-def run(folder: str, qa, source: str, job: Job, guarded) -> None:
+def run(folder: str, qa, source: str, job: Job) -> None:
     """Check, unless this very text was checked in this session against the same letters (an index that
     gained or lost letters has another chunk count); the result becomes the one shown."""
     cache = st.session_state.setdefault("check_cache", {})
-    key = digest(job.key, guarded(folder, qa.index.chunk_count))
+    key = digest(job.key, c.guarded(folder, qa.index.chunk_count))
     verdicts = cache.get(key)
     if verdicts is None:
         n = max(job.claims, 1)
         what = f"{job.claims} claims" if job.claims != 1 else "1 claim"
         with st.spinner(f"Checking {what} against the letters (about {n * SECONDS_PER_CLAIM} s)…"):
-            verdicts = guarded(folder, job.work)
+            verdicts = c.guarded(folder, job.work)
         if verdicts is None:  # an index error, already shown
             return
         cache[key] = verdicts
@@ -157,7 +159,7 @@ def run(folder: str, qa, source: str, job: Job, guarded) -> None:
     st.session_state.check_result = {"source": source, "title": job.title, "verdicts": verdicts, "hint": job.hint}
 
 
-def show_result(result: dict, open_letter) -> None:
+def show_result(result: dict) -> None:
     title, verdicts = result["title"], result["verdicts"]
     st.divider()
     if title:
@@ -175,10 +177,10 @@ def show_result(result: dict, open_letter) -> None:
                         mime="text/csv", key="check_csv", on_click="ignore")
     for n, verdict in enumerate(verdicts, 1):
         with st.expander(v.claim_label(n, verdict), expanded=verdict.verdict == "contradicted"):
-            show_verdict(n, verdict, open_letter)
+            show_verdict(n, verdict)
 
 
-def show_verdict(n: int, verdict, open_letter) -> None:
+def show_verdict(n: int, verdict) -> None:
     st.html(v.verdict_html(verdict))
     if verdict.warning:
         st.warning(v.md_escape(verdict.warning))
@@ -187,8 +189,11 @@ def show_verdict(n: int, verdict, open_letter) -> None:
         st.markdown("**Evidence**")
     for i, e in enumerate(evidence):
         st.html(v.evidence_card(e, first=i == 0))
-        st.button("Open letter", key=f"open-c-{n}-{i}", on_click=open_letter, args=(e.doc_id,))
+        c.letter_button(e.doc_id, f"open-c-{n}-{i}")
     if verdict.quotes:
         st.markdown("**Quotations**")
     for q in verdict.quotes:
         st.html(v.quotation_html(q))
+
+
+main()

@@ -46,11 +46,11 @@ def wait_for_port(port: int, child: subprocess.Popen, timeout: float = 60) -> No
 def ask_in_browser(page, url: str, question: str, timeout_ms: int = 60_000) -> None:
     """Open the app, ask `question`, and return once the answer's citations are on the page."""
     page.goto(url)
-    box = page.get_by_label("Question")
+    box = page.get_by_test_id("stChatInputTextArea")
     box.wait_for(timeout=timeout_ms)
     box.fill(question)
-    page.get_by_role("button", name="Ask").click()
-    page.get_by_role("heading", name="Citations").wait_for(timeout=timeout_ms)
+    box.press("Enter")
+    page.get_by_text("Citations", exact=True).wait_for(timeout=timeout_ms)
 
 
 def bench_app(index: Path, runs: int) -> dict:

@@ -1,77 +1,159 @@
-"""The Streamlit app, driven with AppTest over an index of the bundled letters; and its pure helpers."""
+"""The Streamlit app's Ask, Search, Letters, Check and Add letters pages, driven with AppTest over an index of
+the bundled letters; and what an answer's downloads hold."""
 
 from __future__ import annotations
 
-import datetime as dt
+import csv
+import io
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+import app_exports as x
 import app_views as v
-from index.index import Filters
+from qa.jsonio import answer_json
+from tests.apptest import go_to, on, record_downloads, start
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 LETTERS = ROOT / "data" / "letters"
 PA_QUESTION = "What did inspectors say about PA caseloads?"
 PA_DOC = "001_48f99557a5b80f02"
 PA_SENTENCE = "Caseloads are monitored by senior leaders and have reduced significantly since the last inspection"
+PATHWAY_QUESTION = "What did inspectors say about pathway plans for care leavers?"
 PRESS_DOC = "004_82196dfbb9d4873c"
 BCP_QUOTE = "serious and widespread weaknesses in the quality of children’s services"
 BCP_2020_LETTER = "Focused visit to Bournemouth, Christchurch and Poole — 27 November 2020"
+BCP_2021 = "bournemouth-christchurch-poole__2022-02-11__ilacs-inspection"
+BCP_2024 = "bournemouth-christchurch-poole__2025-01-29__ilacs-inspection"
 MARKED = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
 
 
-def start(folder: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OFSTED_QA_INDEX", str(folder))
-    at = AppTest.from_file(APP, default_timeout=120).run()
+def ask(at, question: str):
+    at.chat_input(key="question").set_value(question).run()
     assert not at.exception, at.exception
     return at
 
 
-def go_to(at: AppTest, page: str) -> AppTest:
-    at.sidebar.radio(key="page").set_value(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def ask(at: AppTest, question: str) -> AppTest:
-    at.text_input(key="question").input(question)
-    at.button(key="ask").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def marked(at: AppTest) -> list[str]:
+def marked(at) -> list[str]:
     return [m for h in at.html for m in MARKED.findall(h.value)]
 
 
+def said(at) -> list[tuple[str, str]]:
+    """(who, first words) of each chat message shown."""
+    return [(m.name, (m.markdown[0].value if m.name == "user" else "")) for m in at.get("chat_message")]
+
+
 @pytest.fixture
-def app(bundled_index, monkeypatch) -> AppTest:
+def app(bundled_index, monkeypatch):
     return start(bundled_index, monkeypatch)
 
 
-# --- the app -----------------------------------------------------------------------------------------
+@pytest.fixture
+def held(monkeypatch):
+    return record_downloads(monkeypatch)
+
+
+# --- Ask ------------------------------------------------------------------------------------------------
 
 
 def test_ask_cites_the_monitoring_visit_and_opens_the_letter(app):
+    assert on(app) == "Ask" and app.chat_input(key="question")
     ask(app, PA_QUESTION)
     assert not app.warning
+    assert said(app) == [("user", v.md_escape(PA_QUESTION)), ("assistant", "")]
     citations = next(h.value for h in app.html if "<b>[1]</b> Monitoring visit" in h.value)
     assert "12 January 2024" in citations
     cards = [h.value for h in app.html if PA_DOC in h.value]
     assert cards, "an evidence card names the letter"
     assert any(PA_SENTENCE in m for m in marked(app)), marked(app)
 
-    app.button(key="open-a-1").click().run()
-    assert not app.exception
-    assert app.session_state.page == "Letters"
+    app.button(key="open-a-0-1").click().run()
+    assert not app.exception, app.exception
+    assert on(app) == "Letters"
     assert app.selectbox(key="letter").value == PA_DOC
     assert any("cited in your last answer are marked" in c.value for c in app.caption)
     assert any(PA_SENTENCE in m for m in marked(app))
+
+
+def test_ask_keeps_the_conversation_and_clears_it(app):
+    assert app.button(key="clear").disabled, "nothing to clear yet"
+    ask(app, PA_QUESTION)
+    assert not app.button(key="clear").disabled
+    ask(app, PATHWAY_QUESTION)
+    answers = app.session_state.conversation
+    assert [a.question for a in answers] == [PA_QUESTION, PATHWAY_QUESTION]
+    assert said(app) == [("user", v.md_escape(PA_QUESTION)), ("assistant", ""),
+                         ("user", v.md_escape(PATHWAY_QUESTION)), ("assistant", "")]
+    first, second = app.get("chat_message")[1], app.get("chat_message")[3]
+    assert any(PA_SENTENCE in m for h in first.get("html") for m in MARKED.findall(h.value)), "the first answer stays"
+    assert any("pathway plan" in h.value.lower() for h in second.get("html"))
+    assert {b.key for b in app.get("download_button")} == {
+        f"ask-{kind}-{turn}" for kind in ("md", "csv", "json") for turn in (0, 1)}
+
+    app.switch_page("app_pages/search.py").run()
+    go_to(app, "Ask")  # kept while the reader looks elsewhere
+    assert len(app.get("chat_message")) == 4
+
+    app.button(key="clear").click().run()
+    assert not app.exception
+    assert app.session_state.conversation == [] and not app.get("chat_message")
+    assert not app.get("download_button")
+
+
+def test_an_answer_downloads_as_markdown_csv_and_json(app, held):
+    ask(app, PA_QUESTION)
+    answer = app.session_state.conversation[0]
+    assert answer.citations
+    md, table, js = app.get("download_button")
+    assert [b.label for b in (md, table, js)] == [
+        "Download answer (Markdown)", "Download citations (CSV)", "Download answer (JSON)"]
+
+    data, name = held(js)
+    assert name == "what-did-inspectors-say-about-pa-caseloads.json"
+    assert json.loads(data) == json.loads(json.dumps(answer_json(answer)))
+
+    data, name = held(table)
+    assert name.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert [tuple(r) for r in rows[:1]] == [x.CSV_COLUMNS]
+    assert [(int(r["n"]), r["doc"], r["title"], r["date"], r["section"], r["quote"]) for r in rows] == [
+        (c.n, c.doc_id, c.title, c.date or "", c.section or "", c.quote) for c in answer.citations]
+    assert any(PA_SENTENCE in r["quote"] for r in rows)
+
+    data, name = held(md)
+    text = data.decode("utf-8")
+    assert name.endswith(".md") and text.startswith(f"## {PA_QUESTION}\n")
+    for c in answer.citations:
+        assert f"**[{c.n}]**" in text and " ".join(c.quote.split()) in text
+
+
+def test_an_answer_about_many_documents_shows_its_rule_count_and_rows(app, bundled_qa):
+    from qa.models import Aggregate, AggregateRow
+
+    answer = bundled_qa.ask("What grades did the inspections give?")
+    rows = []
+    for doc_id in (BCP_2021, BCP_2024):
+        m = bundled_qa.index.document(doc_id).meta
+        rows.append(AggregateRow(doc_id, m.local_authority, m.doc_type, m.title, m.date, m.date_basis, m.visit_dates,
+                                 m.judgements, ()))
+    aggregate = Aggregate("list", "full inspections (ILACS and SIF) of <b>BCP</b>", 2, "documents", tuple(rows))
+    from dataclasses import replace
+
+    app.session_state.conversation = [replace(answer, aggregate=aggregate)]
+    app.run()
+    assert not app.exception, app.exception
+    assert x.aggregate_line(aggregate) == "2 documents: full inspections (ILACS and SIF) of <b>BCP</b>"
+    assert f"**{v.md_escape(x.aggregate_line(aggregate))}**" in [m.value for m in app.markdown]
+    table = app.dataframe[0].value
+    assert list(table.columns) == list(x.AGGREGATE_COLUMNS)
+    assert list(table["document"]) == [BCP_2021, BCP_2024]
+    assert list(table["date"]) == ["2021-12-17", "2024-12-13"]
+    assert table["grades"][0].endswith("Overall effectiveness: Inadequate")
+    assert "Overall effectiveness: Good" in table["grades"][1]
+    assert app.get("download_button"), "still downloadable"
 
 
 def test_unanswerable_question_abstains_and_shows_closest_passages(app):
@@ -80,6 +162,36 @@ def test_unanswerable_question_abstains_and_shows_closest_passages(app):
     assert any(c.value.startswith("Reason:") for c in app.caption)
     closest = [e for e in app.expander if e.label == "Closest passages"]
     assert closest and closest[0].html, "the retrieved passages are still shown"
+
+
+# --- Search and Letters -----------------------------------------------------------------------------
+
+
+def test_search_returns_ranked_passages_and_opens_a_letter(app):
+    go_to(app, "Search")
+    app.text_input(key="query").input("pathway plans for care leavers")
+    app.slider(key="k").set_value(5)
+    app.button(key="search").click().run()
+    assert not app.exception
+    cards = [h.value for h in app.html if "score" in h.value]
+    assert len(cards) == 5
+    _, hits = app.session_state.search_result
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    app.button(key="open-s-2").click().run()
+    assert on(app) == "Letters" and app.selectbox(key="letter").value == hits[1].doc.doc_id
+
+
+def test_filters_limit_the_search_and_are_kept_across_pages(app):
+    go_to(app, "Search")
+    app.sidebar.multiselect(key="f_sources").set_value(["press"])
+    app.text_input(key="query").input("caseloads")
+    app.button(key="search").click().run()
+    query, hits = app.session_state.search_result
+    assert hits and {h.doc.meta.source_kind for h in hits} == {"press"}
+    go_to(app, "Letters")
+    assert not app.sidebar.get("multiselect"), "the filters belong to Ask and Search"
+    go_to(app, "Ask")
+    assert app.sidebar.multiselect(key="f_sources").value == ["press"]
 
 
 def test_letters_page_lists_the_nine_documents(app):
@@ -92,19 +204,16 @@ def test_letters_page_lists_the_nine_documents(app):
     assert app.html, "the selected letter's text is shown"
 
 
-def test_search_returns_ranked_passages(app):
-    go_to(app, "Search")
-    app.text_input(key="query").input("pathway plans for care leavers")
-    app.slider(key="k").set_value(5)
-    app.button(key="search").click().run()
-    assert not app.exception
-    cards = [h.value for h in app.html if "score" in h.value]
-    assert len(cards) == 5
-    _, hits = app.session_state.search_result
-    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+def test_a_letter_can_be_linked_to(bundled_index, monkeypatch):
+    at = start(bundled_index, monkeypatch, "Letters", {"letter": PA_DOC})
+    assert at.selectbox(key="letter").value == PA_DOC
+    assert any("Caseloads are monitored by senior leaders" in h.value for h in at.html)
 
 
-def check_press_article(at: AppTest, doc_id: str) -> AppTest:
+# --- Check ---------------------------------------------------------------------------------------------
+
+
+def check_press_article(at, doc_id: str):
     go_to(at, "Check")
     at.radio(key="check_source").set_value("Indexed press article").run()
     at.selectbox(key="check_doc").set_value(doc_id).run()
@@ -147,7 +256,7 @@ def test_check_page_checks_an_indexed_press_article(app, monkeypatch):
 
     app.button(key="open-c-1-0").click().run()
     assert not app.exception
-    assert app.session_state.page == "Letters"
+    assert on(app) == "Letters"
     assert app.selectbox(key="letter").value == "bournemouth-christchurch-poole__2020-11-27__focused-visit"
 
 
@@ -191,21 +300,26 @@ def test_check_page_checks_an_uploaded_article_and_reports_an_unreadable_one(app
     assert not app.dataframe, "each way in shows only its own last check"
 
 
-def test_filters_limit_the_search(app):
-    go_to(app, "Search")
-    app.sidebar.multiselect(key="f_sources").set_value(["press"])
-    app.text_input(key="query").input("caseloads")
-    app.button(key="search").click().run()
-    query, hits = app.session_state.search_result
-    assert hits and {h.doc.meta.source_kind for h in hits} == {"press"}
+# --- Add letters, and no index ------------------------------------------------------------------------
 
 
 def test_missing_index_explains_how_to_build_one(tmp_path, monkeypatch):
     at = start(tmp_path / "nothing-here", monkeypatch)
     assert any("no index" in i.value for i in at.info)
     assert any("python -m ingest" in c.value for c in at.code)
+    assert not at.chat_input, "nothing to ask yet"
     go_to(at, "Add letters")
     assert at.get("file_uploader"), "uploading is offered"
+    go_to(at, "Search")
+    assert any("no index" in i.value for i in at.info) and not at.text_input, "nothing to search yet"
+
+
+def test_a_broken_index_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "index.sqlite").write_bytes(b"this is not a database" * 100)
+    at = start(folder, monkeypatch)
+    assert len(at.error) == 1 and "cannot be opened" in at.error[0].value
 
 
 def test_upload_is_saved_safely_and_searchable_at_once(bundled_index, tmp_path, monkeypatch):
@@ -258,118 +372,19 @@ def test_upload_while_another_ingest_writes_is_refused_politely(bundled_index, t
     assert any("Another ingest is writing" in e.value for e in at.error)
 
 
-# --- helpers -----------------------------------------------------------------------------------------
+# --- the answer's files ---------------------------------------------------------------------------------
 
 
-def test_highlight_escapes_letter_text_and_marks_spans():
-    text = 'Say <script>alert("x")</script> & *bold* then the cited bit.'
-    start = text.index("the cited")
-    out = v.highlight(text, [(start, len(text), 1)])
-    assert "<script>" not in out and "&lt;script&gt;" in out and "&amp;" in out
-    assert MARKED.findall(out) == ["the cited bit."]
-    assert out.endswith("<sup>[1]</sup>")
+def test_answer_files_escape_markdown_and_keep_quotes_whole():
+    from qa.models import Answer, Citation
 
-
-def test_highlight_merges_overlaps_and_clips():
-    out = v.highlight("abcdefgh", [(1, 4), (3, 6), (7, 99), (5, 2)])
-    assert MARKED.findall(out) == ["bcdef", "h"]
-    assert v.highlight("a<b", []) == "a&lt;b"
-
-
-def test_escape_and_answer_html():
-    assert v.escape("a\nb<i>") == "a<br>b&lt;i&gt;"
-    assert v.answer_html("It <b>is</b> so. [1]").count("<b>") == 1
-    assert r"\*" in v.md_escape("*x*") and r"\[" in v.md_escape("[x](y)")
-    assert "<img" not in v.card('<img src=x onerror="alert(1)">', "") and "&lt;img" in v.card("<img>", "")
-
-
-@pytest.mark.parametrize("name, expected", [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\windows\\evil.pdf", "evil.pdf"),
-    ("Ofsted – lettre été.pdf", "Ofsted – lettre été.pdf"),
-    ("бюллетень 2024.docx", "бюллетень 2024.docx"),
-    ("a\x00b\x1f\u202ec.txt", "abc.txt"),
-    ("..", "upload"),
-    (".hidden.txt", "hidden.txt"),
-    (".pdf", "upload.pdf"),
-    ("", "upload"),
-    ('what?<is>:"this".md', "what__is___this_.md"),
-])
-def test_sanitize_filename(name, expected):
-    assert v.sanitize_filename(name) == expected
-
-
-def test_upload_path_stays_inside_the_folder(tmp_path):
-    for name in ("../../etc/passwd", "/etc/passwd", "..", "a/../../b.txt", "x" * 400 + ".pdf"):
-        path = v.upload_path(tmp_path, name)
-        assert path.parent == tmp_path.resolve()
-        assert len(path.name.encode()) <= v.MAX_NAME_BYTES
-    assert v.upload_path(tmp_path, "x" * 400 + ".pdf").suffix == ".pdf"
-
-
-def test_build_filters():
-    assert v.build_filters() == Filters()
-    f = v.build_filters(["Essex"], ["focused_visit"], dt.date(2024, 5, 1), dt.date(2023, 1, 1), ["official"])
-    assert f == Filters(local_authorities=("Essex",), doc_types=("focused_visit",), date_from="2023-01-01",
-                        date_to="2024-05-01", source_kinds=("official",))
-
-
-# --- claim-check helpers ------------------------------------------------------------------------------
-
-
-def verdict(kind="supported", quotes=(), confidence="high", claim="A claim.", reason="because", attribution=""):
-    from qa.models import Verdict
-
-    return Verdict(claim, kind, reason, quotes=tuple(quotes), attribution=attribution, confidence=confidence)
-
-
-def test_diff_html_escapes_and_marks_dropped_and_added_words():
-    out = v.diff_html("all <b>assessments</b> are unfit and contain no analysis",
-                      "most <b>assessments</b>, to evaluate need, are unfit")
-    assert "<b>" not in out and "&lt;b&gt;assessments&lt;/b&gt;" in out
-    assert re.findall(r"<del[^>]*>(.*?)</del>", out) == ["most", "to evaluate need,"]
-    assert re.findall(r"<ins[^>]*>(.*?)</ins>", out) == ["all", "and contain no analysis"]
-    assert "line-through" in out and "#c92a2a" in out and "#2b8a3e" in out
-    assert v.diff_html("are unfit", "are unfit") == "are unfit"
-
-
-def test_quotation_html_shows_status_diff_and_letter():
-    altered = {"quote": "all <b>plans</b> are poor", "status": "altered", "doc": "d1", "title": "Visit <i>1</i>",
-               "source_kind": "official", "sentence": "Most <b>plans</b> are poor.",
-               "diff": [{"op": "changed", "letter": "most", "quote": "all"}], "summary": "changed 'most'→'all'"}
-    out = v.quotation_html(altered)
-    assert "<b>" not in out and "<i>" not in out and "Visit &lt;i&gt;1&lt;/i&gt;" in out
-    assert ">altered</span>" in out and re.findall(r"<del[^>]*>(.*?)</del>", out) == ["Most"]
-    assert re.findall(r"<ins[^>]*>(.*?)</ins>", out) == ["all"]
-    absent = {"quote": "x <script>", "status": "absent", "doc": None, "title": None, "sentence": None, "diff": [],
-              "summary": "no sentence of the letters is close"}
-    out = v.quotation_html(absent)
-    assert ">absent</span>" in out and "&lt;script&gt;" in out and "<del" not in out
-    no_sentence = dict(altered, sentence=None)
-    assert re.findall(r"<del[^>]*>(.*?)</del>", v.quotation_html(no_sentence)) == ["most"]
-
-
-def test_summary_line_and_badges():
-    q = {"quote": "q", "status": "verbatim"}
-    verdicts = [verdict("supported", [q, dict(q, status="altered")]), verdict("contradicted"), verdict("not_found"),
-                verdict("supported")]
-    assert v.summary_line(verdicts) == ("4 claims: 2 supported, 1 contradicted, 1 not found; "
-                                        "quotations: 1 verbatim, 1 altered, 0 absent")
-    assert v.summary_line([verdict("not_found")]) == "1 claim: 0 supported, 0 contradicted, 1 not found; no quotations"
-    assert v.summary_line([]).startswith("0 claims")
-    assert "not found · low confidence" in v.verdict_badge("not_found", "low")
-    assert "background:transparent" in v.verdict_badge("supported", "low")
-    assert "#c92a2a" in v.verdict_badge("contradicted")
-    shown = v.verdict_html(verdict(reason="the letter says <b>no</b>", attribution="<i>Visit</i>"))
-    assert "<b>" not in shown and "<i>" not in shown and "Traced to: &lt;i&gt;Visit&lt;/i&gt;" in shown
-    assert v.claim_label(3, verdict("not_found", claim="*x* [y](z)")) == r"3\. not found — \*x\* \[y\]\(z\)"
-    assert len(v.claim_label(1, verdict(claim="word " * 100))) < 130
-
-
-def test_report_name_and_unique_evidence():
-    from qa.models import Evidence
-
-    assert v.report_name("Press: focused visit to BCP (2020)") == "press-focused-visit-to-bcp-2020"
-    assert v.report_name("") == v.report_name("—") == "claims"
-    e = Evidence("d", "T", None, "Same sentence.", 0, 14)
-    assert v.unique_evidence([e, Evidence("d", "T", None, "Same sentence.", 0, 14, similarity=0.5), e]) == [e]
+    quote = "Plans are | poor <b>now</b>\nand later."
+    answer = Answer("Why | <i>so</i>?", "Plans are poor. [1]", False,
+                    citations=(Citation(1, "d1", "Visit <1>", "2024-01-02", None, quote, 10, 10 + len(quote), "d1:0"),))
+    md = x.answer_markdown(answer)
+    assert md.startswith("## Why \\| &lt;i&gt;so&lt;/i&gt;?\n")
+    assert "> Plans are \\| poor &lt;b&gt;now&lt;/b&gt; and later." in md and "<b>" not in md
+    rows = list(csv.DictReader(io.StringIO(x.answer_csv(answer))))
+    assert rows == [{"n": "1", "doc": "d1", "title": "Visit <1>", "date": "2024-01-02", "section": "", "quote": quote}]
+    assert json.loads(x.answer_json_text(answer))["citations"][0]["quote"] == quote
+    assert x.ABSTAINED in x.answer_markdown(Answer("Q?", "", True, reason="nothing close"))

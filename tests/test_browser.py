@@ -124,8 +124,8 @@ def step(page, name: str):
 
 
 def go_to(page, name: str) -> None:
-    """Pick a page in the sidebar's radio and wait for its title."""
-    page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
+    """Pick a page in the sidebar's navigation and wait for its title."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
     page.get_by_role("heading", name=name, exact=True).wait_for()
 
 
@@ -145,6 +145,7 @@ def test_ask_cites_a_letter_and_opens_it(app_url, page, bundled_qa):
     with step(page, "2-letter"):
         page.get_by_role("button", name="Open letter").first.click()
         page.get_by_role("heading", name="Letters", exact=True).wait_for()
+        expect(page).to_have_url(re.compile(rf"/letters\?letter={re.escape(first.doc_id)}$"))  # a link to it
         expect(page.get_by_text("cited in your last answer are marked")).to_be_visible()
         expect(page.locator("mark", has_text=first.quote)).to_be_visible()
         letter = bundled_qa.index.document(first.doc_id).text
