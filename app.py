@@ -21,6 +21,8 @@ def pages() -> list:
         st.Page(c.SEARCH, title="Search", icon=":material/search:"),
         st.Page(c.LETTERS, title="Letters", icon=":material/description:"),
         st.Page(c.CHECK, title="Check", icon=":material/fact_check:"),
+        st.Page(c.COUNCIL, title="Council", icon=":material/account_balance:"),
+        st.Page(c.NATIONAL, title="National", icon=":material/map:"),
         st.Page(c.ADD, title="Add letters", icon=":material/upload_file:"),
     ]
 

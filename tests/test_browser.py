@@ -1,6 +1,7 @@
 """End to end in a real browser: `streamlit run app.py` on a copy of the bundled index, driven in
 Debian's chromium with Playwright. Ask and read the citation, open the cited letter, upload a letter
-and find it with Search. Screenshots of each step go to test-output/browser/.
+and find it with Search, read a council's timeline and letters and the national table of grades.
+Screenshots of each step go to test-output/browser/.
 
 Needs /usr/bin/chromium (apt-get install chromium) and the playwright package (requirements-dev.txt);
 Playwright's own browser download is never used. Without them the test is skipped, or fails when $CI is set.
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -23,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-output" / "browser"
 QUESTION = "What did inspectors say about the caseloads of personal advisers?"
 TIMEOUT_MS = 60_000
+COUNCIL = "Bournemouth, Christchurch and Poole"
+FOCUSED_2020 = "Focused visit to Bournemouth, Christchurch and Poole — 27 November 2020"
 UPLOAD_NAME = "zephyrton-focused-visit.txt"
 UPLOAD_DOC = "zephyrton-focused-visit"
 UPLOAD_SENTENCE = ("Inspectors found that the zephyrine caseload audit, introduced last spring, gives managers "
@@ -192,3 +196,44 @@ def test_an_uploaded_letter_is_found_by_search(app_url, page, tmp_path):
         top = page.get_by_text(re.compile(rf"^1\. .* · {UPLOAD_DOC}$"))  # the first result's heading
         expect(top).to_be_visible()
         expect(page.get_by_text(UPLOAD_SENTENCE).first).to_be_visible()
+
+
+def test_council_and_national_pages_draw_their_charts_and_tables(app_url, page, bundled_qa):
+    from playwright.sync_api import expect
+
+    from qa.history import council_events, improvements
+
+    docs = bundled_qa.index.documents()
+    events = council_events(docs, COUNCIL)
+    newest = bundled_qa.index.document(events[-1].doc_id)
+    chart = page.locator(".vega-embed canvas, .vega-embed svg")
+
+    with step(page, "council"):
+        page.goto(app_url + "council?" + urlencode({"council": COUNCIL}))
+        page.get_by_role("heading", name="Council", exact=True).wait_for()
+        expect(chart.first).to_be_visible()  # the timeline
+        expect(page.get_by_test_id("glide-cell-0-0")).to_have_text(events[-1].ended)  # grades, newest first
+        expect(page.get_by_test_id("glide-cell-1-1")).to_have_text("Inadequate")
+        expect(page.get_by_test_id("stExpander")).to_have_count(len(events))
+        for item in improvements(newest):
+            expect(page.get_by_text(item.text, exact=True)).to_be_visible()
+
+    with step(page, "council-follow-up"):
+        visit = page.get_by_test_id("stExpander").filter(has_text=FOCUSED_2020)
+        visit.get_by_text(FOCUSED_2020).first.click()  # open it
+        visit.get_by_text("What later letters said").click()
+        expect(visit.get_by_text("1. Area for improvement", exact=True)).to_be_visible()
+        expect(visit.get_by_text("improved", exact=True).first).to_be_visible()
+        expect(visit.get_by_text("not yet", exact=True).first).to_be_visible()
+        scroll_to(visit.get_by_text("1. Area for improvement", exact=True))
+
+    with step(page, "national"):
+        go_to(page, "National")
+        expect(page.get_by_test_id("glide-cell-0-0")).to_have_text(COUNCIL)
+        expect(page.get_by_test_id("glide-cell-2-0")).to_have_text("Good")  # overall effectiveness
+        expect(page.get_by_test_id("glide-cell-0-1")).to_have_count(0)  # the latest only
+        page.get_by_text("Every graded inspection").click()
+        expect(page.get_by_test_id("glide-cell-2-1")).to_have_text("Good")
+        expect(page.get_by_test_id("glide-cell-2-0")).to_have_text("Inadequate")
+        expect(chart.first).to_be_visible()  # grades by year
+        scroll_to(chart.first)
