@@ -113,7 +113,7 @@ def show_answer(turn: int, answer) -> None:
     st.markdown("**Citations**")
     st.html(v.citations_html(answer.citations))
     cited = v.cited_spans(answer)
-    with st.expander("Evidence", expanded=True):
+    with st.expander("Evidence", expanded=answer.aggregate is None):  # many documents: their table says it
         for card in v.evidence_cards(answer):
             numbers = ", ".join(str(n) for n in card.numbers)
             st.html(v.card(f"[{numbers}] {v.where(card.title, card.date, card.section)} · {card.doc_id}", card.html))
