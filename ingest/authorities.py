@@ -204,7 +204,8 @@ _NOT_FIRST_NAMES = frozenset(
     focused monitoring joint area send letter letters services children dear ofsted partnership
     local what which how why when where who whose did does do has have had was were is are will
     compare comparing show summarise summarize list tell give find describe explain both between
-    versus vs across latest recent previous last first second and but also including like than""".split()
+    versus vs across latest recent previous last first second and but also including like than
+    rank ranking trace chart plot put line walk take pull count tally identify name rate rated judged""".split()
 )
 # "Reading the letter..." at the start of a sentence is a verb, not the town.
 _VERB_OBJECTS = frozenset(

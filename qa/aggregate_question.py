@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from ingest.authorities import find_authorities
 from ingest.judgements import GRADES, grades_in
 from qa.grades import area_named
 from qa.scope import doc_types_named, names_latest, year_bounds
-from qa.text import stem
+from qa.text import DOMAIN_STOPWORDS, STOPWORDS, stem
 
 KINDS = ("list", "count", "timeline", "compare")
 GRADED = ("ilacs_inspection", "sif_inspection")
@@ -42,17 +43,20 @@ class Selection:
     outcomes: tuple[str, ...] = ()  # area SEND outcome kinds (ingest.judgements.OUTCOMES)
 
 
-_COUNT = re.compile(r"\bhow many\b|\bhow often\b|\bwhat number of\b|\bthe number of\b|\bnumber of\b|\bcount\b|"
-                    r"\btally\b", re.I)
-_COMPARE = re.compile(r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\.?(?=\s)|\bagainst\b|\bside by side\b|"
-                      r"\bstacks? up\b|\bdifference between\b|\b(?:better|worse) than\b|\bbetter or worse\b|"
-                      r"\bwhich (?:one |council |of (?:them|these|the \w+) )?(?:is|was|has|does|did)\b.{0,30}?"
-                      r"\b(?:best|worst|better|worse|higher|lower|strongest|weakest)\b", re.I)
 _TARGET = (r"(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs|areas?|inspections?|visits?|reports?|letters?|"
            r"documents?|JTAIs?|judgements?|judgments?|grades?|ratings?)")
+_TARGET_WORDS = _TARGET[:-1] + r"|LA|parts?|aspects?|inspectons?)"
+_COUNT = re.compile(rf"\bhow many\s+(?:\w+\s+){{0,3}}?(?:{_TARGET_WORDS}|times)\b|\bhow often\b|"
+                    rf"\bnumber of\s+(?:\w+\s+){{0,3}}?{_TARGET_WORDS}\b|\b(?:count|tally)\b", re.I)
+_COMPARE = re.compile(r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\.?(?=\s)|\bagainst\b|\bside by side\b|"
+                      r"\bstacks? up\b|\bdifference between\b|\b(?:better|worse) than\b|\bbetter or worse\b|"
+                      r"\brank(?:ed|ing|s)?\b|\bon top\b|\b(?:higher|lower)\b|"
+                      r"\bwhich (?:one |council |of (?:them|these|the \w+) )?(?:is|was|has|does|did)\b.{0,30}?"
+                      r"\b(?:best|worst|better|worse|higher|lower|strongest|weakest)\b", re.I)
 _LIST = re.compile(rf"^\s*(?:(?:please|can you|could you|would you)\s+)?(?:tell me|show me|give me|list|name|show|"
-                   rf"give|find|identify|line up|i (?:want|need|would like) (?:a list of|to know|to see))\b|"
-                   rf"\bwhich\s+(?:\w+\s+){{0,4}}?{_TARGET}\b|\bwhich (?:of|among)\b|"
+                   rf"give|find|identify|line up|pull up|bring up|look up|i (?:want|need|would like) (?:a list of|to know|to see))\b|"
+                   rf"^\s*(?:any|where)\b|"
+                   rf"\bwhich\s+(?:\w+\s+){{0,4}}?{_TARGET_WORDS}\b|\bwhich (?:of|among)\b|"
                    rf"\bwhat\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
                    rf"\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_TARGET}\b|\ba (?:list|breakdown) of\b", re.I)
 _TIMELINE = re.compile(
@@ -60,10 +64,14 @@ _TIMELINE = re.compile(
     r"\bhow (?:has|have|did|does|do|is|are) .{0,60}?\b(?:done|fared|performed|go|gone|going|doing|changed|improved|"
     r"progressed|got on|getting on|been (?:graded|rated|judged))\b|"
     r"\b(?:grades?|ratings?|judgements?) (?:have |has )?changed\b|\b(?:improved|got better|got worse|declined)\b|"
-    r"\bjourney\b|\bstory\b|\btrajectory\b|\b(?:walk|take|run|talk) (?:me|us) through\b|\bsince (?:19|20)\d\d\b", re.I)
+    r"\bjourney\b|\bstory\b|\btrajectory\b|\b(?:walk|take|run|talk) (?:me|us) through\b|\bsince (?:19|20)\d\d\b|"
+    r"\b(?:trace|chart|plot)\b|\bin (?:date|time) order\b|\bchronolog\w*|\bfrom first to last\b|\bup or down\b|"
+    r"\bonwards?\b", re.I)
 # A yes-or-no question ("was every area outstanding?") is answered from the passages and grade tables, unless it
 # asks across a council's history ("has X ever been rated outstanding?") or of several councils.
 _YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|will)\b", re.I)
+_QUOTING = re.compile(r"[\"“”‘]|(?<![A-Za-z])'(?=[A-Za-z])|\bbut\b", re.I)
+_GRADED_NAMED = re.compile(r"\b(?:ILACS|SIF|full inspections?|graded inspections?|children's services inspections?)\b", re.I)
 _ANY = re.compile(r"^\s*(?:are|were|is|has|have|had|did|do|does)\s+(?:there\s+)?any\b", re.I)
 _WHICH_OF = re.compile(r"\bwhich (?:of|among)\b", re.I)
 _EACH_RECORD = re.compile(r"\b(?:histories|records|timelines|each|both)\b", re.I)
@@ -73,10 +81,12 @@ _EVER = re.compile(r"\bever\b|\bat any (?:point|time)\b", re.I)
 _RECORD = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bjourney\b|\bstory\b|\btrajectory\b|"
                      r"\bacross (?:its|their|the|all)\b|\b(?:done|fared|performed|got on|getting on|gone|going)\b|"
                      r"\bvisits and inspections\b|\binspections and visits\b|\b(?:walk|take|run|talk) (?:me|us) through\b|"
-                     r"\bthings\b|\bbeen (?:graded|rated|judged)\b", re.I)
+                     r"\bthings\b|\bbeen (?:graded|rated|judged)\b|\b(?:trace|chart|plot)\b|\bin (?:date|time) order\b|"
+                     r"\bchronolog\w*|\bfrom first to last\b|\bup or down\b|\bonwards?\b|\beverything\b", re.I)
 _COUNCILS_UNIT = re.compile(r"\b(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs?)\b", re.I)
-_AREAS_UNIT = re.compile(r"\b(?:which|what|how many)\s+(?:judgement\s+)?areas?\b(?!\s+SEND)", re.I)
-_LOCAL_AREAS = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:local\s+)?areas?\b(?!\s+SEND)", re.I)
+_AREAS_UNIT = re.compile(r"\b(?:which|what|how many)\s+(?:judgement\s+)?(?:areas?|parts?|aspects?)\b(?!\s+SEND)", re.I)
+_LOCAL_AREAS = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:local\s+)?areas?\b(?!\s+SEND)|^\s*where\b",
+                          re.I)
 _GRADE_TALK = re.compile(r"\b(?:grades?|gradings?|ratings?|rated|graded|judgements?|judgments?|judged)\b", re.I)
 _NOW = re.compile(r"\b(?:currently|now|at present|at the moment|these days|today|as (?:things|it) stands?|"
                   r"as of now|still)\b", re.I)
@@ -86,6 +96,9 @@ _BELOW_GOOD = re.compile(r"\b(?:below|less than|worse than|short of|under)\s+goo
                          re.I)
 _GOOD_OR_BETTER = re.compile(r"\b(?:good or (?:better|above|outstanding)|at least good|outstanding or good|"
                              r"good and outstanding|outstanding and good)\b", re.I)
+_EVERY_DOCUMENT = re.compile(r"\bvisits? and inspections?\b|\binspections? and visits?\b|\beverything\b|"
+                             r"\bevery (?:visit|letter|report|document)\b|\ball (?:the )?(?:visits|letters|reports|documents)\b",
+                             re.I)
 _EVERY_KIND = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bvisits\b(?! to)|\bletters\b|\breports\b|"
                          r"\bdocuments\b|\bjourney\b|\bstory\b|\bthings\b|\bofsted\b", re.I)
 _OUTCOME_WORDS = (
@@ -126,8 +139,21 @@ carried carry conducted conduct held hold undertaken undertake start beginning e
 weaker strong weak ranked rank ranking rankings perform performing performance who whose happened happen get
 judge rate grade inspect visit compare
 """.split())
+# Words that ask rather than name a subject (qa.text's stop words), less those that make a topic of their own:
+# "which councils were criticised?" asks about criticism, which the grade tables do not hold.
+_TOPICAL = set("""problem problems issue issues handling handle handled criticism criticised criticisms wrong approach
+difference differences claim claimed claims act acted comment comments mention mentioned view views describe described
+think thought say says said heard read reported reportedly talk talked talking saying""".split())
+_VOCABULARY |= (STOPWORDS | DOMAIN_STOPWORDS) - _TOPICAL
+_VOCABULARY |= set("""
+pull bring look trace chart plot date order chronological chronologically onwards onward everything published
+parts part aspects aspect fell fall falls round counting into separate january jan where top rank ranked ranking
+months month week weeks
+""".split())
 _WORD = re.compile(r"[A-Za-z]+")
 _STEMS = {stem(w) for w in _VOCABULARY}
+_TYPO_LENGTH = 6  # a longer word one slip from a known one ("inspectons") is taken as that word
+_SORTED_VOCABULARY = sorted(w for w in _VOCABULARY if len(w) >= _TYPO_LENGTH - 1)
 
 
 def read_selection(question: str, indexed_authorities: set[str]) -> Selection | None:
@@ -139,8 +165,8 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
     if not isinstance(question, str) or not question.strip():
         return None
     named = list(dict.fromkeys(name for name, _, _ in find_authorities(question)))
-    if not _only_aggregate_words(question):
-        return None
+    if _QUOTING.search(question) or not _only_aggregate_words(question):
+        return None  # a quotation, or a "but" setting one fact against another, is read from the passages
     kind = _kind(question, named)
     if kind is None:
         return None
@@ -150,12 +176,18 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
     grades = _grades(question)
     outcomes = tuple(kind_ for kind_, pattern in _OUTCOME_WORDS if pattern.search(question))
     types = doc_types_named(question)
+    if outcomes and re.search(r"\bSEND\b", question):
+        types = ("area_send",)  # "the SEND inspectons rated inconsistent": the outcome says which kind
+    specific = tuple(t for t in types if t not in GRADED)
+    if specific and not _GRADED_NAMED.search(question):
+        types = specific  # "the JTAI letters for inspections before 2020": inspections of that kind
     if "area_send" not in types:
         outcomes = ()
     if not types and (grades or kind == "compare" or _GRADE_TALK.search(question)):
         types = GRADED
-    if kind == "timeline" and _EVERY_KIND.search(question) and set(types) <= set(GRADED):
-        types = ()  # "Dudley's inspection history": every visit and inspection
+    if set(types) <= set(GRADED) and not grades and (
+            _EVERY_DOCUMENT.search(question) or (kind == "timeline" and _EVERY_KIND.search(question))):
+        types = ()  # "Dudley's inspection history", "counting every visit and inspection": every kind
     unit = "documents"
     if _AREAS_UNIT.search(question) and len(named) == 1:
         unit = "areas"  # "which areas were graded below good in Coventry's latest inspection"
@@ -173,11 +205,13 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
 
 def _kind(question: str, named: list[str]) -> str | None:
     counted = bool(_COUNT.search(question))
+    # A record over time: of grades, or of the council as a whole; "have things got better for care leavers?"
+    # asks about care leavers, which the passages answer.
     record = named and (_TIMELINE.search(question) or _RECORD.search(question)) and (
-        _RECORD.search(question) or _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness")
+        _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness")
     if len(named) >= 2 and not counted and not _WHICH_OF.search(question) and not (record and _EACH_RECORD.search(question)):
         return "compare"  # two or more councils, nothing but grades and kinds of document: set side by side
-    if _YES_NO.match(question) and not _EVER.search(question) and not _ANY.match(question):
+    if _YES_NO.match(question) and not (_EVER.search(question) or _ANY.match(question) or (named and record)):
         return None  # "was every area outstanding in Essex's 2023 inspection?": the passages answer yes or no
     if counted:
         return "count"
@@ -205,4 +239,10 @@ def _only_aggregate_words(question: str) -> bool:
     for _, a, b in sorted(find_authorities(question), key=lambda t: -t[1]):
         text = text[:a] + " " + text[b:]
     text = re.sub(r"[’']s\b", " ", text)
-    return all(w.lower() in _VOCABULARY or stem(w.lower()) in _STEMS for w in _WORD.findall(text))
+    return all(_known(w.lower()) for w in _WORD.findall(text))
+
+
+def _known(word: str) -> bool:
+    if word in _VOCABULARY or stem(word) in _STEMS:
+        return True
+    return len(word) >= _TYPO_LENGTH and bool(get_close_matches(word, _SORTED_VOCABULARY, n=1, cutoff=0.85))

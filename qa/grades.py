@@ -16,6 +16,7 @@ _RATED = re.compile(r"\b(?:rated|rating|graded|grade|judged|judgement|found to b
 # Words that name each judgement area, checked in order; the first area whose words a claim uses wins.
 _AREAS: list[tuple[str, tuple[str, ...]]] = [
     ("care leavers", ("care leaver", "leaving care")),
+    ("adoption", ("adoption", "adopt")),  # graded apart in SIF reports
     ("children in care", ("children in care", "looked after", "looked-after", "in care")),
     ("help and protection", ("help and protection", "child protection", "protection")),
     ("leaders", ("leader", "leadership", "management")),

@@ -12,8 +12,8 @@ from ingest.models import DOC_TYPES
 
 _YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
 _RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?(20[0-3]\d)\b", re.I)
-_SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?:the\s+|its\s+|their\s+)?(20[0-3]\d)\b",
-                    re.I)
+_SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?:January|Jan)\s+)?(?:the\s+|its\s+|their\s+)?"
+                    r"(20[0-3]\d)\b|\bfrom\s+(20[0-3]\d)\s+(?:on|onwards?)\b|\b(20[0-3]\d)\s+onwards?\b", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(20[0-3]\d)\b", re.I)
 _MONITORING = re.compile(r"\b(?:(\w+)\s+)?monitoring visits?\b", re.I)
 
@@ -121,7 +121,7 @@ def year_bounds(question: str) -> tuple[tuple[int, ...], int | None, int | None]
         return (), a, b
     since = _SINCE.search(question)
     if since:
-        return (), int(since.group(1)), None
+        return (), int(next(g for g in since.groups() if g)), None
     before = _BEFORE.search(question)
     if before:
         return (), None, int(before.group(1)) - 1

@@ -56,6 +56,12 @@ def many(tmp_path_factory):
     ("Who's doing better, Wigan or Sandwell?", "compare", "documents"),
     ("Is Coventry doing better or worse than Sandwell?", "compare", "documents"),
     ("Line up Wigan and Bury's latest Ofsted grades", "compare", "documents"),
+    ("count the SEND inspectons rated inconsistent in 2024", "count", "documents"),  # a typo
+    ("Which parts of Coventry's children's services were found inadequate last time round?", "list", "areas"),
+    ("Chart Wigan's Ofsted visits and inspections from 2020 onwards", "timeline", "documents"),
+    ("Rank Sandwell, Coventry and Wigan by their latest Ofsted grades", "compare", "documents"),
+    ("any LAs judged inadequate overall in 2021", "list", "councils"),
+    ("Where were services for looked after children rated outstanding in 2018?", "list", "councils"),
 ])
 def test_questions_about_many_documents_are_read(question, kind, unit):
     s = read_selection(question, COUNCILS)
@@ -77,6 +83,14 @@ def test_the_parts_of_a_selection():
     assert s.doc_types == ("ilacs_inspection",)
     s = read_selection("Are any councils rated inadequate for looked-after children at the moment?", COUNCILS)
     assert (s.area, s.latest) == ("children in care", True)
+    s = read_selection("count the SEND inspectons rated inconsistent in 2024", COUNCILS)
+    assert (s.doc_types, s.outcomes, s.years) == (("area_send",), ("Inconsistent experiences and outcomes",), (2024,))
+    s = read_selection("Pull up the JTAI letters for inspections that took place before 2020", COUNCILS)
+    assert (s.kind, s.doc_types, s.last_year) == ("list", ("jtai",), 2019)
+    s = read_selection("How many times has Ofsted been into Wigan, counting every visit and inspection?", COUNCILS)
+    assert (s.kind, s.doc_types) == ("count", ())
+    s = read_selection("Has any council ever been judged outstanding for adoption?", COUNCILS)
+    assert (s.kind, s.area, s.grades) == ("list", "adoption", ("Outstanding",))
     s = read_selection("How has the grade for Bury care leavers changed between 2019 and 2024?", COUNCILS)
     assert (s.kind, s.area, s.first_year, s.last_year) == ("timeline", "care leavers", 2019, 2024)
 
@@ -89,6 +103,10 @@ def test_the_parts_of_a_selection():
     "What did the monitoring visits to Bury find after it was judged inadequate?",
     "How have services for Wigan care leavers changed since 2018?",
     "Who were the inspectors on the second monitoring visit?",
+    "How many children were in care in Coventry when it was inspected in 2022?",  # a figure, not a count of letters
+    "Have things got better for Bury's care leavers since the 2022 inspection?",
+    "Sandwell was rated 'requires improvement' overall in 2022, but what grade did leadership get?",
+    "Which councils were criticised for drift?",
     "",
 ])
 def test_questions_about_what_letters_say_are_left_to_the_passages(question):
