@@ -22,6 +22,7 @@ KIND_LABELS = {
     "other": "Other letter",
 }
 UNGRADED = "Not graded"
+NO_OVERALL = "No overall grade"  # an older (SIF) report that grades areas but gives no overall judgement
 # The grades best first, green to red, then area SEND outcomes; the order every legend and stack keeps.
 GRADE_COLOURS = {
     "Outstanding": "#1b7837",
@@ -31,6 +32,7 @@ GRADE_COLOURS = {
     "Positive experiences and outcomes": "#4575b4",
     "Inconsistent experiences and outcomes": "#fdae61",
     "Significant concerns": "#a50026",
+    NO_OVERALL: "#7a7a7a",
     UNGRADED: "#b0b0b0",
 }
 OTHER_GRADE = "#5c5f66"
@@ -49,7 +51,7 @@ def overall(event: Event) -> str:
         return row.grade
     if event.outcome is not None:
         return event.outcome.grade
-    return UNGRADED
+    return NO_OVERALL if event.judgements else UNGRADED
 
 
 def dated(event: Event) -> str:

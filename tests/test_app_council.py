@@ -250,6 +250,20 @@ def test_grade_rows_filter_by_council_and_overall_grade(bundled_qa):
     assert h.rows_csv([{"a": "x,y", "b": 1}]) == 'a,b\r\n"x,y",1\r\n'
 
 
+def test_timeline_colours_by_overall_grade_or_outcome(bundled_qa):
+    from dataclasses import replace
+
+    from ingest.models import Judgement
+
+    event = council_events(bundled_qa.index.documents(), BCP)[-1]
+    assert h.overall(event) == "Good"
+    areas_only = replace(event, judgements=tuple(j for j in event.judgements if j.area != "Overall effectiveness"))
+    assert h.overall(areas_only) == h.NO_OVERALL and "Leaders: Good" in h.grades_summary(areas_only)
+    send = replace(event, judgements=(), outcome=Judgement("Inspection outcome", "Significant concerns", "There are…"))
+    assert h.overall(send) == "Significant concerns" and h.grades_summary(send) == "Outcome: Significant concerns"
+    assert h.overall(replace(event, judgements=())) == h.UNGRADED
+
+
 def test_year_chart_keeps_grade_colours_and_order():
     rows = h.year_rows([(2023, "Inadequate", 2), (2023, "Good", 1), (2024, "Some new grade", 1)])
     assert [r["order"] for r in rows] == [3, 1, len(h.GRADE_COLOURS)]
