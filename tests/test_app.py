@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,8 +141,6 @@ def test_an_answer_about_many_documents_shows_its_rule_count_and_rows(app, bundl
         rows.append(AggregateRow(doc_id, m.local_authority, m.doc_type, m.title, m.date, m.date_basis, m.visit_dates,
                                  m.judgements, ()))
     aggregate = Aggregate("list", "full inspections (ILACS and SIF) of <b>BCP</b>", 2, "documents", tuple(rows))
-    from dataclasses import replace
-
     app.session_state.conversation = [replace(answer, aggregate=aggregate)]
     app.run()
     assert not app.exception, app.exception
