@@ -101,6 +101,8 @@ _HEADLINE = re.compile(r"^(?:headline findings|overview|summary of key findings|
 _TO_IMPROVE = re.compile(
     r"^(?:what needs to improve|areas? for (?:priority )?(?:improvement|action)|areas? for development|"
     r"what (?:the local authority|leaders) needs? to (?:improve|do)|recommendations)\b", re.I)
+_SIGN_OFF = re.compile(r"^(?:Yours (?:sincerely|faithfully)|Ofsted will|Lead inspector|His Majesty|Her Majesty|"
+                       r"We will|Inspectors will)\b", re.I)
 _BULLET = re.compile(r"^[•●▪◦‣∙·\-–]\s*")
 HEADLINE_PARAGRAPHS = 2
 MAX_ITEM_WORDS = 80  # an area for improvement is a line or two; longer is a paragraph of findings
@@ -130,11 +132,13 @@ def improvements(doc: Document) -> tuple[Passage, ...]:
     for n, (a, b) in enumerate(spans):
         if not (_TO_IMPROVE.match(doc.text[a:b]) and is_heading(doc.text[a:b])):
             continue
+        bulleted = False
         for c, d in spans[n + 1:]:
             item = doc.text[c:d]
-            if is_heading(item) and not _BULLET.match(item):
-                break
             bullet = _BULLET.match(item)
+            if (is_heading(item) and not bullet) or _SIGN_OFF.match(item) or (bulleted and not bullet):
+                break  # the list ends at the next heading, the letter's sign-off, or the first paragraph after bullets
+            bulleted = bulleted or bool(bullet)
             start = c + (bullet.end() if bullet else 0)
             words = len(doc.text[start:d].split())
             if not bullet and found and words > MAX_ITEM_WORDS:
