@@ -41,6 +41,8 @@ _CHANGE_WORDS = re.compile(
     r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bimprov(?:ed|ing)\b|\bany longer\b|\bstill\b|\bfixed\b|"
     r"\b(?:got|get|gets|getting|gotten|become|became) (?:any |much )?(?:better|worse)\b|\bworsen\w*|\bdeteriorat\w*|"
     r"\bsorted\b|\bgone (?:up|down)\b|\bwent (?:up|down)\b", re.I)
+_VERIFYING = re.compile(r"\bis it (?:true|right|correct)\b|\breally\b|\b(?:did|does) (?:the|it|that|this|they|inspectors|ofsted)\b"
+                        r"[^?]{0,60}\b(?:say|said|find|found|report|claim)\b|\bconfirm\b", re.I)
 _SEND = re.compile(r"\bSEND\b|\bspecial educational needs\b|\bdisabilit|\bEHC", re.I)
 _PRESS = re.compile(r"\b(?:press|newspapers?|news articles?|articles?|journalists?|reported in the)\b", re.I)
 
@@ -180,8 +182,9 @@ def without_scope_words(question: str) -> str:
     for m in _MONITORING.finditer(question):
         if _visit_ordinal(m.group(1)):
             spans.append(m.span())
-    if spans_time(question):
+    if spans_time(question) and not _VERIFYING.search(question):
         # "has the front door improved since 2021?": the change asked about is the scope; the topic is the front door
+        # (but in "is it true it had improved?" the change is the claim to find)
         spans += [m.span() for m in _CHANGE_WORDS.finditer(question)]
     drop = [False] * len(question)
     for a, b in spans:  # spans may overlap ("joint targeted area inspection" holds "inspection")
