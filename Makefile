@@ -15,7 +15,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 install: $(BIN)/.installed
 
 index: install
-	$(BIN)/python -m ingest data/letters --index $(INDEX)
+	$(BIN)/python -m ingest data/letters data/reports --index $(INDEX)
 
 run: index
 	OFSTED_QA_INDEX=$(INDEX) $(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
