@@ -128,8 +128,12 @@ def test_dev_set_names_no_held_out_council():
     if not HELDOUT.exists():
         pytest.skip("no held-out council list here")
     heldout = set(HELDOUT.read_text().split())
-    questions = [json.loads(line) for line in (DATA / "aggregate.jsonl").read_text().splitlines() if line.strip()]
-    golds = [json.loads(line) for line in (DATA / "aggregate-gold.jsonl").read_text().splitlines() if line.strip()]
+    sets = ["aggregate", "aggregate-fresh", "aggregate-blind", "aggregate-third"]
+    questions = [json.loads(line) for name in sets for line in (DATA / f"{name}.jsonl").read_text().splitlines()
+                 if line.strip()]
+    golds = [json.loads(line) for name in sets for line in (DATA / f"{name}-gold.jsonl").read_text().splitlines()
+             if line.strip()]
+    assert len(questions) == len(golds) >= 90
     assert not set().union(*(named_councils(q) for q in questions)) & heldout
     assert not {doc.split("__")[0] for g in golds for doc in g["docs"]} & heldout
     words = " ".join(q["question"].lower() for q in questions)

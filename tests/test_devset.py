@@ -14,7 +14,9 @@ TEXTS = {"bury__2021-12-17__ilacs-inspection": "Overall effectiveness Inadequate
 
 
 def _sets() -> list:
-    files = sorted(DATA.glob("*.jsonl")) + [DATA / "press" / "claims.jsonl", DATA / "press" / "questions.jsonl"]
+    # the question and claim sets; the aggregate sets (about many councils at once) are checked in test_aggregate_eval
+    files = sorted([*DATA.glob("questions-*.jsonl"), *DATA.glob("claims-*.jsonl")]) + [
+        DATA / "press" / "claims.jsonl", DATA / "press" / "questions.jsonl"]
     return [(f, [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]) for f in files]
 
 
