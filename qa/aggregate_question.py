@@ -148,8 +148,9 @@ _VOCABULARY |= (STOPWORDS | DOMAIN_STOPWORDS) - _TOPICAL
 _VOCABULARY |= set("""
 pull bring look trace chart plot date order chronological chronologically onwards onward everything published
 parts part aspects aspect fell fall falls round counting into separate january jan where top rank ranked ranking
-months month week weeks
-""".split())
+months month week weeks total totals including chronology activity focussed
+m re ve ll d
+""".split())  # the last line: what is left of "I'm", "we're", "they've", "we'll", "I'd"
 _WORD = re.compile(r"[A-Za-z]+")
 _STEMS = {stem(w) for w in _VOCABULARY}
 _TYPO_LENGTH = 6  # a longer word one slip from a known one ("inspectons") is taken as that word

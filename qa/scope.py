@@ -21,7 +21,7 @@ _MONITORING = re.compile(r"\b(?:(\w+)\s+)?monitoring visits?\b", re.I)
 _TYPE_PHRASES: list[tuple[re.Pattern, tuple[str, ...]]] = [
     (re.compile(r"\bjoint targeted area inspections?\b|\bJTAIs?\b|\bjoint (?:area )?inspections?\b", re.I), ("jtai",)),
     (re.compile(r"\barea SEND(?: inspections?)?\b|\bSEND inspections?\b|\blocal area partnership\b", re.I), ("area_send",)),
-    (re.compile(r"\bfocused visits?\b", re.I), ("focused_visit",)),
+    (re.compile(r"\bfocuss?ed visits?\b", re.I), ("focused_visit",)),  # "focussed", the British spelling, too
     (re.compile(r"\bmonitoring visits?\b", re.I), ("monitoring_visit",)),
     (re.compile(r"\bSIF\b|\bsingle inspection framework\b", re.I), ("sif_inspection",)),
     (re.compile(r"\b(?:full |standard |short |graded )?ILACS(?: inspections?| reports?)?\b", re.I), ("ilacs_inspection",)),
