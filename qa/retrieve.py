@@ -51,7 +51,8 @@ def build_query(index: Index, question: str, filters: Filters | None = None, use
     if not explicit.is_empty():
         scope = replace(scope, filters=_merge(scope.filters, explicit),
                         notes=scope.notes + ((f"filters set: {explicit.describe()}",) if explicit.describe() else ()))
-    core = without_scope_words(question) if use_scope else question
+    # a claim's change words ("has improved since 2019") are what it says, not its scope
+    core = without_scope_words(question, change_words=not councils_only) if use_scope else question
     terms = tuple(dict.fromkeys(content_terms(core)))
     dense_text = question if not extra else f"{question} ({'; '.join(extra)})"
     groups = tuple(term_groups(core, learned))

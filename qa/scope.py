@@ -169,7 +169,7 @@ def _visit_ordinal(word: str | None) -> int | None:
     return ordinal_number(word) if word and not word.isdigit() else None
 
 
-def without_scope_words(question: str) -> str:
+def without_scope_words(question: str, change_words: bool = True) -> str:
     """`question` less the words that set its scope (councils, years, kinds of visit), which the
     filters already satisfy: a letter need not repeat them to answer.
 
@@ -182,7 +182,7 @@ def without_scope_words(question: str) -> str:
     for m in _MONITORING.finditer(question):
         if _visit_ordinal(m.group(1)):
             spans.append(m.span())
-    if spans_time(question) and not _VERIFYING.search(question):
+    if change_words and spans_time(question) and not _VERIFYING.search(question):
         # "has the front door improved since 2021?": the change asked about is the scope; the topic is the front door
         # (but in "is it true it had improved?" the change is the claim to find)
         spans += [m.span() for m in _CHANGE_WORDS.finditer(question)]
