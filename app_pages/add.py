@@ -10,7 +10,7 @@ import streamlit as st
 import app_views as v
 from app_pages import common as c
 from index.index import Index
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 import app_exports as x
 import app_views as v
 from app_pages import common as c
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 
 @st.cache_resource

@@ -12,7 +12,7 @@ import app_views as v
 from index.errors import IndexError_, IndexLocked, IndexMissing
 from index.index import Index
 from ingest.models import DOC_TYPES, SOURCE_KINDS
-from ingest.settings import Settings, default_index_dir
+from ofsted_qa.settings import Settings, default_index_dir
 
 # Paths relative to app.py, as st.Page and st.switch_page take them.
 ASK = "app_pages/ask.py"

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from index.index import Index
     from ingest.pipeline import collect_files, IngestReport, ingest
-    from ingest.settings import Settings
+    from ofsted_qa.settings import Settings
     from qa.service import QA
 
     folder = args.index or Path(tempfile.mkdtemp(prefix="ofsted-eval-"))
@@ -102,7 +102,7 @@ def _generative(qa, questions: list[dict], args) -> dict:
     from dataclasses import replace as with_
 
     from eval.generation import score_generation
-    from ingest.settings import Settings
+    from ofsted_qa.settings import Settings
     from qa.service import QA
 
     settings = with_(Settings(), answerer="generative", llm_model=args.llm_model, llm_provider=args.llm_provider,

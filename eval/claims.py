@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from index.index import Index
-    from ingest.settings import Settings
+    from ofsted_qa.settings import Settings
     from qa.service import QA
 
     report: dict = {}

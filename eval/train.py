@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from index.index import Index
-    from ingest.settings import Settings
+    from ofsted_qa.settings import Settings
     from qa.service import QA
 
     items = [q for path in args.questions for q in load_jsonl(path)]

@@ -15,3 +15,7 @@ class IndexMissing(IndexError_):
 
 class IndexLocked(IndexError_):
     """Another process is writing to the index."""
+
+
+class IndexDamaged(IndexError_):
+    """A file of the index cannot be read (truncated or corrupted); the message says what mends it."""

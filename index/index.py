@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.errors import IndexLocked, IndexMissing, SettingsMismatch
+from index.errors import IndexDamaged, IndexLocked, IndexMissing, SettingsMismatch
 from index.filters import Filters, filter_sql
 from index.vectors import VectorStore
 from ingest.models import Chunk, Document
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
@@ -62,8 +62,13 @@ class Index:
     # --- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path | str, settings: Settings | None = None, create: bool = False) -> "Index":
-        """Open the index in `folder`; refuses one built with different model or chunk settings."""
+    def open(cls, folder: Path | str, settings: Settings | None = None, create: bool = False,
+             rebuild_vectors: bool = False) -> "Index":
+        """Open the index in `folder`; refuses one built with different model or chunk settings.
+
+        A vector file that cannot be read raises `IndexDamaged`, unless `rebuild_vectors` (an ingest): then the
+        index opens with no vectors, and `repair` re-embeds every passage from the database.
+        """
         folder = Path(folder)
         settings = settings or Settings()
         if not (folder / DB_NAME).exists():
@@ -91,7 +96,13 @@ class Index:
                 )
         dim = recorded.get("dim")
         name = recorded.get("vectors_file", VECTORS_NAME)
-        vectors = VectorStore.load(folder / name, dim) if dim else None
+        try:
+            vectors = VectorStore.load(folder / name, dim) if dim else None
+        except IndexDamaged:
+            if not rebuild_vectors:
+                conn.close()
+                raise
+            vectors = VectorStore(dim)
         index = cls(folder, conn, settings, vectors, name)
         index.consistency = index.check() if vectors is not None else None
         return index

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.errors import IndexDamaged
+
 APPROX_THRESHOLD = 100_000  # exact search up to here (p50 ~10 ms single thread), HNSW past it
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
@@ -84,14 +86,16 @@ class VectorStore:
             index = faiss.read_index(str(path))
         except (RuntimeError, MemoryError, OSError, EOFError) as e:
             reason = str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__
-            raise ValueError(
-                f"{path} is not a readable FAISS index (truncated or corrupted?): {reason}. Delete it and run "
-                f"`python -m ingest PATH --index {path.parent}` to re-embed the chunks from the database."
+            raise IndexDamaged(
+                f"{path} is not a readable vector file (truncated or corrupted?): {reason}. "
+                f"`python -m ingest PATH --index {path.parent}` rebuilds it from the passages in the database."
             ) from e
         if index.d != dim:
-            raise ValueError(f"{path} holds {index.d}-dimensional vectors, expected {dim}")
+            raise IndexDamaged(f"{path} holds {index.d}-dimensional vectors, expected {dim}. "
+                               f"`python -m ingest PATH --index {path.parent}` rebuilds it.")
         if _inner(index) is None:
-            raise ValueError(f"{path} holds a {type(index).__name__} index, which this vector store cannot use")
+            raise IndexDamaged(f"{path} holds a {type(index).__name__} index, which this vector store cannot use. "
+                               f"`python -m ingest PATH --index {path.parent}` rebuilds it.")
         return cls(dim, index, threshold)
 
     def save(self, path: Path) -> None:

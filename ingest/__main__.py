@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from index.errors import IndexError_
-from ingest.settings import Settings, default_index_dir
+from ofsted_qa.settings import Settings, default_index_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.index or default_index_dir()
     try:
         with Index.open(folder, Settings(embedding_runtime=args.runtime, write_batch_documents=max(1, args.batch),
-                                  max_file_bytes=int(args.max_file_mb * 1e6)), create=True) as index:
+                                  max_file_bytes=int(args.max_file_mb * 1e6)), create=True,
+                        rebuild_vectors=True) as index:
             report = ingest(args.paths, index, progress=not args.quiet)
     except IndexError_ as e:
         print(f"error: {e}", file=sys.stderr)

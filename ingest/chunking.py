@@ -8,7 +8,7 @@ from ingest.clean import is_heading, paragraphs
 from ingest.errors import IngestError
 from ingest.models import Chunk, Document
 from ingest.sentences import split_sentences
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 from ingest.tokens import get_encoding
 
 Span = tuple[int, int]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from index.errors import IndexError_
-from ingest.settings import Settings, default_index_dir
+from ofsted_qa.settings import Settings, default_index_dir
 
 
 def main(argv: list[str] | None = None) -> int:

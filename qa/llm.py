@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 
 class ModelUnavailable(RuntimeError):

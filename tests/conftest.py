@@ -43,7 +43,7 @@ def no_network():
 def _build(folder: Path, paths: list[Path]) -> Path:
     from index.index import Index
     from ingest.pipeline import ingest
-    from ingest.settings import Settings
+    from ofsted_qa.settings import Settings
 
     with Index.open(folder, Settings(), create=True) as index:
         report = ingest(paths, index)

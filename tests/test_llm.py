@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from eval.bench_app import free_port
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 from qa.service import QA
 
 from tests.conftest import ROOT

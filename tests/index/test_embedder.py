@@ -10,7 +10,7 @@ from ingest.chunking import chunk_document
 from ingest.pipeline import prepare
 from ingest.readers import file_sha256
 from ingest.sentences import split_sentences
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 from tests.conftest import LETTERS
 

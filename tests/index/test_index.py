@@ -9,7 +9,7 @@ import pytest
 from index.errors import IndexLocked, IndexMissing, SettingsMismatch
 from index.index import Filters, Index
 from ingest.pipeline import ingest
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 from tests.conftest import LETTERS
 

@@ -6,6 +6,8 @@ Real FAISS on small clustered corpora, with the threshold lowered so the HNSW pa
 import numpy as np
 import pytest
 
+from index.errors import IndexDamaged
+
 import index.vectors as vectors_module
 from eval.bench_scale import exact_top, make_corpus, make_queries, recall
 from index.vectors import VectorStore, filtered_ef
@@ -182,12 +184,12 @@ def test_a_damaged_file_raises_value_error_naming_it(damage, corpus, hnsw_file, 
     data = hnsw_file.read_bytes()
     path = tmp_path / "vectors.faiss"
     path.write_bytes({"truncated": data[: len(data) // 3], "garbage": b"not a faiss index" * 100, "empty": b""}[damage])
-    with pytest.raises(ValueError, match="vectors.faiss is not a readable FAISS index"):
+    with pytest.raises(IndexDamaged, match="vectors.faiss is not a readable vector file"):
         VectorStore.load(path, DIM)
 
 
 def test_a_file_of_other_dimensions_is_refused(hnsw_file):
-    with pytest.raises(ValueError, match="holds 384-dimensional vectors, expected 768"):
+    with pytest.raises(IndexDamaged, match="holds 384-dimensional vectors, expected 768"):
         VectorStore.load(hnsw_file, 768)
 
 

@@ -6,7 +6,7 @@ from index.embedder import load_embedder
 from ingest.chunking import chunk_document
 from ingest.pipeline import prepare
 from ingest.readers import file_sha256
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 from tests.conftest import LETTERS
 

@@ -16,7 +16,7 @@ from ingest.html import html_to_text
 from ingest.models import Document, Judgement
 from ingest.pipeline import prepare
 from ingest.readers import file_sha256, read_file
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 from tests.conftest import LETTERS, ROOT
 
 REPORTS = [

@@ -6,7 +6,7 @@ import sys
 
 from index.index import Index
 from ingest.pipeline import ingest
-from ingest.settings import Settings
+from ofsted_qa.settings import Settings
 
 from tests.conftest import LETTERS, ROOT
 
