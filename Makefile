@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= var/index
 PORT ?= 8501
 
-.PHONY: install index run test test-llm eval bench clean
+.PHONY: install index run serve test test-llm eval bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ index: install
 
 run: index
 	OFSTED_QA_INDEX=$(INDEX) $(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+# The HTTP API over the index in $(INDEX) (never ingests into it): OFSTED_QA_API_TOKEN enables uploads.
+WORKERS ?= 2
+serve: install
+	OFSTED_QA_INDEX=$(INDEX) $(BIN)/uvicorn ofsted_qa.api:app --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -19,11 +19,11 @@ from typing import Iterable, Sequence
 from index.index import Filters
 from ingest.models import Document
 from ingest.quotes import fold
+from ingest.uploads import sanitize_filename, upload_path  # noqa: F401  (the pages' helpers, kept beside the views)
 from qa.checks import closest_window
 from qa.models import Answer, Citation, Evidence, Hit, Verdict
 
 UPLOAD_TYPES = ("pdf", "txt", "md", "html", "htm", "docx")
-MAX_NAME_BYTES = 200  # well under the usual 255-byte limit on a file name
 
 CARD = ("border:1px solid rgba(128,128,128,.35);border-radius:6px;padding:.6rem .8rem;"
         "margin:.3rem 0;font-family:sans-serif;line-height:1.5")
@@ -32,7 +32,6 @@ MARK = "background:#ffe066;color:#111;padding:0 .1em;border-radius:2px"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 _CITE_MARK = re.compile(r"\[(\d+)\]")
-_FORBIDDEN_IN_NAMES = re.compile(r'[<>:"|?*]')
 
 
 # --- escaping and highlighting ------------------------------------------------------------------
@@ -194,43 +193,6 @@ def document_rows(docs: Iterable[Document]) -> list[dict]:
 
 
 # --- uploads ---------------------------------------------------------------------------------------
-
-
-def sanitize_filename(name: str | None, default: str = "upload") -> str:
-    """A file name that can only ever name a file directly inside the upload folder.
-
-    Drops any directory part (either slash), NUL and other control or format characters,
-    characters Windows forbids, and leading dots (no hidden files, no '..'); keeps spaces,
-    accents and non-Latin letters; caps the length in bytes, keeping the extension.
-    """
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
-    name = _FORBIDDEN_IN_NAMES.sub("_", name)
-    name = " ".join(name.split()).strip(" ")
-    if name.startswith(".") and "." not in name.lstrip("."):  # ".pdf": an extension with no name
-        name = default + "." + name.lstrip(".")
-    name = name.strip(" .")
-    if not name:
-        return default
-    stem, dot, suffix = name.rpartition(".")
-    if not dot:
-        stem, suffix = name, ""
-    suffix = f".{suffix}" if dot else ""
-    if not stem.strip(" ."):
-        stem = default
-    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES and stem:
-        stem = stem[:-1]
-    return (stem.rstrip(" .") or default) + suffix
-
-
-def upload_path(folder: Path | str, name: str) -> Path:
-    """Where an upload called `name` is saved: always a direct child of `folder`."""
-    folder = Path(folder).resolve()
-    path = (folder / sanitize_filename(name)).resolve()
-    if path.parent != folder:  # cannot happen after sanitising; refuse rather than trust it
-        raise ValueError(f"unsafe file name: {name!r}")
-    return path
 
 
 def citations_html(citations: Iterable[Citation]) -> str:

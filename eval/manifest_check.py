@@ -19,16 +19,9 @@ from pathlib import Path
 
 from ingest.authorities import canonical_authority
 from ingest.dates import parse_span
+from ingest.models import DOC_TYPE_ALIASES
 
-# Manifest doc types -> ours.
-MANIFEST_DOC_TYPES = {
-    "ilacs_focused_visit_letter": "focused_visit",
-    "ilacs_monitoring_visit_letter": "monitoring_visit",
-    "ilacs_full_inspection_report": "ilacs_inspection",
-    "jtai_letter": "jtai",
-    "area_send_report": "area_send",
-    "sif_inspection_report": "sif_inspection",
-}
+MANIFEST_DOC_TYPES = DOC_TYPE_ALIASES  # manifest doc types -> ours
 FIELDS = ("local_authority", "doc_type", "date", "visit_dates")
 
 

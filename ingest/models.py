@@ -13,6 +13,15 @@ DOC_TYPES = (
     "sif_inspection",
     "other",
 )
+# The names other catalogues give the same kinds of document (Ofsted's own data, the shared manifest).
+DOC_TYPE_ALIASES = {
+    "ilacs_focused_visit_letter": "focused_visit",
+    "ilacs_monitoring_visit_letter": "monitoring_visit",
+    "ilacs_full_inspection_report": "ilacs_inspection",
+    "jtai_letter": "jtai",
+    "area_send_report": "area_send",
+    "sif_inspection_report": "sif_inspection",
+}
 SOURCE_KINDS = ("official", "press")
 # "stated": the document's own date (a letter's date line, "Report published:", an article's date);
 # "inspection_end": the last day of its inspection, for reports that state no date of their own.

@@ -7,6 +7,16 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 
+RUNTIMES = ("onnx-int8", "torch")
+ANSWERERS = ("extractive", "generative")
+PROVIDERS = ("openai", "ollama")
+UNSUPPORTED = ("drop", "flag")
+
+
+class InvalidSettings(ValueError):
+    """Settings that cannot work, named field by field when they are made."""
+
+
 def _field(default, description: str):
     return field(default=default, metadata={"description": description})
 
@@ -56,6 +66,26 @@ class Settings:
 
     # Fields that change what is stored: a stored index refuses a mismatch in any of them.
     SHAPING = ("embedding_model", "tokenizer", "chunk_max_tokens", "chunk_min_tokens", "chunk_overlap_sentences")
+
+    def __post_init__(self) -> None:
+        problems = []
+        for name in ("chunk_max_tokens", "chunk_min_tokens", "max_file_bytes", "embed_batch_size",
+                     "write_batch_documents", "llm_context_tokens", "llm_max_tokens"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{name} must be a positive whole number, not {value!r}")
+        if isinstance(self.chunk_overlap_sentences, bool) or not isinstance(self.chunk_overlap_sentences, int) \
+                or self.chunk_overlap_sentences < 0:
+            problems.append(f"chunk_overlap_sentences must be 0 or more, not {self.chunk_overlap_sentences!r}")
+        if isinstance(self.chunk_min_tokens, int) and isinstance(self.chunk_max_tokens, int) \
+                and self.chunk_min_tokens > self.chunk_max_tokens:
+            problems.append("chunk_min_tokens must not exceed chunk_max_tokens")
+        for name, allowed in (("embedding_runtime", RUNTIMES), ("answerer", ANSWERERS), ("llm_provider", PROVIDERS),
+                              ("llm_unsupported", UNSUPPORTED)):
+            if getattr(self, name) not in allowed:
+                problems.append(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        if problems:
+            raise InvalidSettings("; ".join(problems))
 
     def shaping(self) -> dict:
         """The settings an index is built with and must be queried with."""

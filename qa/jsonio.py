@@ -99,3 +99,13 @@ def document_json(doc: Document) -> dict:
         "pages": doc.pages,
         "path": doc.path,
     }
+
+
+def event_json(e) -> dict:
+    """One letter or report of a council's history (`qa.history.Event`)."""
+    return {
+        "doc": e.doc_id, "title": e.title, "doc_type": e.doc_type, "date": e.date, "date_basis": e.date_basis,
+        "visit_dates": list(e.visit_dates), "visit_number": e.visit_number,
+        "judgements": [{"area": j.area, "grade": j.grade, "quote": j.text} for j in e.judgements],
+        "outcome": {"outcome": e.outcome.grade, "sentence": e.outcome.text} if e.outcome else None,
+    }
