@@ -3,19 +3,29 @@
     from ofsted_qa import open_index
     letters = open_index("var/index")
     letters.ask("What did inspectors say about PA caseloads?")
+
+Names are imported when first used, so that `ofsted_qa.settings` stays light for the modules that need it.
 """
 
-from index.errors import IndexDamaged, IndexError_, IndexLocked, IndexMissing, SettingsMismatch
-from index.filters import Filters
-from ingest.models import Document, Judgement, Metadata
-from ofsted_qa.filters import InvalidFilter, filters_from
-from ofsted_qa.library import Library, Searched, open_index
-from ofsted_qa.settings import InvalidSettings, Settings
-from qa.history import Event
-from qa.models import Aggregate, AggregateRow, Answer, Citation, Evidence, Hit, Verdict
+from importlib import import_module
 
-__all__ = [
-    "Aggregate", "AggregateRow", "Answer", "Citation", "Document", "Event", "Evidence", "Filters", "Hit",
-    "IndexDamaged", "IndexError_", "IndexLocked", "IndexMissing", "InvalidFilter", "InvalidSettings", "Judgement",
-    "Library", "Metadata", "Searched", "Settings", "SettingsMismatch", "Verdict", "filters_from", "open_index",
-]
+_EXPORTS = {
+    "open_index": "ofsted_qa.library", "Library": "ofsted_qa.library", "Searched": "ofsted_qa.library",
+    "Settings": "ofsted_qa.settings", "InvalidSettings": "ofsted_qa.settings",
+    "filters_from": "ofsted_qa.filters", "InvalidFilter": "ofsted_qa.filters",
+    "Filters": "index.filters",
+    "IndexError_": "index.errors", "IndexDamaged": "index.errors", "IndexLocked": "index.errors",
+    "IndexMissing": "index.errors", "SettingsMismatch": "index.errors",
+    "Document": "ingest.models", "Judgement": "ingest.models", "Metadata": "ingest.models",
+    "Event": "qa.history",
+    "Aggregate": "qa.models", "AggregateRow": "qa.models", "Answer": "qa.models", "Citation": "qa.models",
+    "Evidence": "qa.models", "Hit": "qa.models", "Verdict": "qa.models",
+    "OfstedRetriever": "ofsted_qa.retriever",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'ofsted_qa' has no attribute {name!r}")
