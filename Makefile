@@ -7,9 +7,10 @@ PORT ?= 8501
 
 .PHONY: install index run serve test test-llm eval bench clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .  # the ofsted-qa command
 	touch $@
 
 install: $(BIN)/.installed

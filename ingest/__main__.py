@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from index.errors import IndexError_
-from ofsted_qa.settings import Settings, default_index_dir
+from ofsted_qa.settings import InvalidSettings, Settings, default_index_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
                                   max_file_bytes=int(args.max_file_mb * 1e6)), create=True,
                         rebuild_vectors=True) as index:
             report = ingest(args.paths, index, progress=not args.quiet)
-    except IndexError_ as e:
+    except (IndexError_, InvalidSettings) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     for path, reason in report.failed:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from index.errors import IndexError_
-from ofsted_qa.settings import Settings, default_index_dir
+from ofsted_qa.settings import InvalidSettings, Settings, default_index_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         index = Index.open(args.index or default_index_dir(), Settings())
-    except IndexError_ as e:
+    except (IndexError_, InvalidSettings) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if index.consistency is not None and not index.consistency.ok:
