@@ -163,6 +163,10 @@ def format_report(report: dict) -> str:
     lines = [f"{setup.get('users', '?')} users, {report['seconds']} s, think time {setup.get('think_time_s', 0)} s, "
              f"ask:search {setup.get('mix', '?')}, {setup.get('questions', '?')} questions",
              head, *rows(report["requests"]), f"asks/s (successful): {report['asks_per_s']}"]
+    if "cores" in setup:
+        lines.append(f"machine: {setup['cores']} cores, load average {setup.get('load_average_1m_before')} before, "
+                     f"{setup.get('cpu_busy_pct', '?')}% of CPU busy during (everything on it)")
+    lines += [f"load generator warning: {w}" for w in setup.get("load_generator_warnings", [])]
     for name in ("while_ingesting", "not_ingesting"):
         if report.get(name):
             lines += [f"{name.replace('_', ' ')}:", *rows(report[name])]
@@ -209,15 +213,34 @@ def document_count(url: str) -> int | None:
     return None
 
 
-def warm_up(url: str, question: str) -> None:
-    """One ask and one search before measuring, so that lazy loading is not counted."""
-    for path, body in (("ask", {"question": question}), ("search", {"query": question, "k": 10})):
+def warm_up(url: str, questions: list[str], clients: int = 8) -> None:
+    """Asks and searches from a few clients at once before measuring, so that every server worker
+    has loaded its index and model before the clock starts."""
+    def one(i: int) -> None:
+        q = questions[i % len(questions)]
+        path, body = ("ask", {"question": q}) if i % 2 == 0 else ("search", {"query": q, "k": 10})
         request = urllib.request.Request(f"{url}/v1/{path}", data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"})
         try:
-            urllib.request.urlopen(request, timeout=60).read()
+            urllib.request.urlopen(request, timeout=120).read()
         except (OSError, ValueError):
             pass  # the measured run reports errors
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def cpu_times() -> tuple[float, float] | None:
+    """Busy and total jiffies of all cores since boot (Linux), to tell how loaded the machine was."""
+    try:
+        fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+    return sum(fields) - idle, sum(fields)
 
 
 def run_locust(url: str, users: int, seconds: int, questions: list[str], weights: tuple[int, int], k: int,
@@ -316,10 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     if not wait_healthy(url, args.wait):
         print(f"error: {url}/health did not answer 200 within {args.wait:.0f} s", file=sys.stderr)
         return 2
-    warm_up(url, questions[0])
+    warm_up(url, questions)
     setup = {"url": url, "users": args.users, "seconds": args.seconds, "think_time_s": 0,
              "mix": f"{weights[0]}:{weights[1]}", "k": args.k, "questions": len(questions),
              "load_generator": _locust_version() + " (FastHttpUser, one process, on the same machine)"}
+    setup["cores"], setup["load_average_1m_before"] = os.cpu_count(), round(os.getloadavg()[0], 2)
+    before = cpu_times()
     ingest = None
     with tempfile.TemporaryDirectory(prefix="ofsted-load-") as tmp:
         workdir = Path(tmp)
@@ -342,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
                 ingest.update(run.finish(args.ingest_timeout))
         if ingest is not None:
             ingest["documents_after"] = document_count(url)
+    after = cpu_times()
+    if before and after and after[1] > before[1]:
+        # everything on the machine: the service, locust, the ingest, and whatever else shares the cores
+        setup["cpu_busy_pct"] = round(100 * (after[0] - before[0]) / (after[1] - before[1]), 1)
     # locust warns when its own process is CPU-bound: then the clients, not the service, set the pace
     setup["load_generator_warnings"] = sorted({line.split("/WARNING/", 1)[-1].strip() for line in output.splitlines()
                                                if "/WARNING/" in line})[:10]

@@ -193,6 +193,10 @@ def probe_writes(url: str, token: str | None, field: str, upload_dir: Path | Non
     checks = []
     r = upload(f"nobody-{marker}.pdf", None)
     checks.append(Check("POST /v1/documents without a token -> 401", r.status_code == 401, f"HTTP {r.status_code}"))
+    # the token is checked before the body: a write without one learns nothing about its form
+    r = requests.post(f"{url}/v1/documents", timeout=60)
+    checks.append(Check("POST /v1/documents without a token or a file -> 401", r.status_code == 401,
+                        f"HTTP {r.status_code} {r.text[:100]!r}"))
     r = upload(f"nobody-{marker}.pdf", "Bearer wrong-" + marker)
     checks.append(Check("POST /v1/documents with a wrong token -> 401 or 403", r.status_code in (401, 403),
                         f"HTTP {r.status_code}"))
