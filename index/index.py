@@ -8,6 +8,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from index.filters import Filters, filter_sql
 from index.vectors import VectorStore
 from ingest.models import Chunk, Document
 from ofsted_qa.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embedder import Embedder  # loaded on first use: it brings the model libraries
 
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
@@ -56,14 +60,14 @@ class Index:
         self.vectors = vectors
         self.vectors_file = vectors_file  # the vector file the database names as current
         self.consistency: Consistency | None = None  # what the check on opening found
-        self._embedder = None
+        self._embedder: Embedder | None = None
         self._documents: tuple[int, list[Document]] | None = None  # (database version, documents)
 
     # --- opening -----------------------------------------------------------------------------
 
     @classmethod
     def open(cls, folder: Path | str, settings: Settings | None = None, create: bool = False,
-             rebuild_vectors: bool = False) -> "Index":
+             rebuild_vectors: bool = False) -> Index:
         """Open the index in `folder`; refuses one built with different model or chunk settings.
 
         A vector file that cannot be read raises `IndexDamaged`, unless `rebuild_vectors` (an ingest): then the
@@ -96,13 +100,15 @@ class Index:
                 )
         dim = recorded.get("dim")
         name = recorded.get("vectors_file", VECTORS_NAME)
-        try:
-            vectors = VectorStore.load(folder / name, dim) if dim else None
-        except IndexDamaged:
-            if not rebuild_vectors:
-                conn.close()
-                raise
-            vectors = VectorStore(dim)
+        vectors = None
+        if dim:
+            try:
+                vectors = VectorStore.load(folder / name, dim)
+            except IndexDamaged:
+                if not rebuild_vectors:
+                    conn.close()
+                    raise
+                vectors = VectorStore(dim)
         index = cls(folder, conn, settings, vectors, name)
         index.consistency = index.check() if vectors is not None else None
         return index
@@ -117,7 +123,7 @@ class Index:
         self.close()
 
     @property
-    def embedder(self):
+    def embedder(self) -> Embedder:
         """The embedding model, loaded on first use."""
         if self._embedder is None:
             from index.embedder import load_embedder
@@ -176,9 +182,9 @@ class Index:
                     "INSERT OR IGNORE INTO abbreviations(abbr, expansion, doc_id) VALUES (?, ?, ?)",
                     [(a, e, doc.doc_id) for a, e in abbreviations.get(doc.doc_id, [])],
                 )
-            self.vectors.remove(old_ids)
+            self._store().remove(old_ids)
             for ids, vecs in new:
-                self.vectors.add(ids, vecs)
+                self._store().add(ids, vecs)
 
     def set_duplicate(self, doc_id: str, duplicate_of: str | None) -> None:
         with self._transaction():
@@ -191,7 +197,7 @@ class Index:
         with self._vectors_transaction():
             self.conn.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of = ?", (doc_id,))
             self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-            self.vectors.remove(ids)
+            self._store().remove(ids)
 
     def check(self) -> Consistency:
         """Compare the vectors with the chunk rows."""
@@ -210,14 +216,20 @@ class Index:
             return found
         self.embedder  # noqa: B018
         with self._vectors_transaction():
-            self.vectors.remove(list(found.orphan_vectors))
+            self._store().remove(list(found.orphan_vectors))
             missing = list(found.missing_vectors)
             chunks = store.select_chunks(self.conn, missing)
             for i in range(0, len(missing), 256):
                 part = missing[i:i + 256]
-                self.vectors.add(part, self.embedder.embed([chunks[r].text for r in part], self.settings.embed_batch_size))
+                self._store().add(part, self.embedder.embed([chunks[r].text for r in part],
+                                                            self.settings.embed_batch_size))
         self.consistency = self.check()
         return found
+
+    def _store(self) -> VectorStore:
+        """The vector store a write changes; every write loads the embedder first, which creates it."""
+        assert self.vectors is not None, "a write must load the embedder (and so the vector store) first"
+        return self.vectors
 
     @contextmanager
     def _transaction(self):
@@ -244,11 +256,11 @@ class Index:
         try:
             with self._transaction():
                 yield
-                self.vectors.save(self.folder / name)
+                self._store().save(self.folder / name)
                 store.write_settings(self.conn, {"vectors_file": name, "vectors_generation": generation})
         except BaseException:
             (self.folder / name).unlink(missing_ok=True)
-            self.vectors = VectorStore.load(self.folder / previous, self.vectors.dim)  # the committed state
+            self.vectors = VectorStore.load(self.folder / previous, self._store().dim)  # the committed state
             raise
         self.vectors_file = name
         self._remove_stale_vector_files()
@@ -312,8 +324,8 @@ class Index:
 
     def chunk_at(self, doc_id: str, offset: int) -> tuple[int, Chunk] | None:
         """(row id, chunk) of the chunk of `doc_id` holding character `offset` of its text, if any."""
-        row = self.conn.execute("SELECT id FROM chunks WHERE doc_id = ? AND start <= ? AND ? < end ORDER BY start LIMIT 1",
-                                (doc_id, offset, offset)).fetchone()
+        row = self.conn.execute("SELECT id FROM chunks WHERE doc_id = ? AND start <= ? AND ? < end "
+                                "ORDER BY start LIMIT 1", (doc_id, offset, offset)).fetchone()
         if row is None:
             return None
         found = self.chunks([row[0]])
@@ -355,7 +367,8 @@ class Index:
     def latest_documents(self, filters: Filters) -> tuple[str, ...]:
         """Each council's most recent document among those the filters allow (by date, else last visit day)."""
         where, params = filter_sql(filters, True)
-        sql = (f"SELECT d.doc_id, d.local_authority, coalesce(d.date, (SELECT max(value) FROM json_each(d.visit_dates)), '') "
+        sql = ("SELECT d.doc_id, d.local_authority, "
+               "coalesce(d.date, (SELECT max(value) FROM json_each(d.visit_dates)), '') "
                f"FROM documents d WHERE {where}")
         latest: dict[str, tuple[str, str]] = {}
         for doc_id, council, when in self.conn.execute(sql, params):
@@ -364,7 +377,8 @@ class Index:
         return tuple(sorted(doc_id for _, doc_id in latest.values()))
 
     def _has_duplicates(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE duplicate_of IS NOT NULL LIMIT 1").fetchone() is not None
+        row = self.conn.execute("SELECT 1 FROM documents WHERE duplicate_of IS NOT NULL LIMIT 1").fetchone()
+        return row is not None
 
     def dense(self, query_vector: np.ndarray, k: int, allowed: list[int] | None = None) -> list[tuple[int, float]]:
         """Best `k` chunk rows by cosine similarity."""
@@ -372,7 +386,9 @@ class Index:
             return []
         return self.vectors.search(query_vector, k, allowed)
 
-    def keyword(self, match: str, k: int, filters: Filters = Filters(), skip_duplicates: bool = True) -> list[tuple[int, float]]:
+    def keyword(self, match: str, k: int,
+                filters: Filters = Filters(),  # noqa: B008  (frozen: the shared default cannot change)
+                skip_duplicates: bool = True) -> list[tuple[int, float]]:
         """Best `k` chunk rows for an FTS5 MATCH expression, by BM25 (higher is better)."""
         if not match:
             return []

@@ -28,7 +28,8 @@ def cache_dir() -> Path:
 
 def weights_fingerprint(model_dir: Path) -> str:
     """Short hash of the weights file, so new weights never reuse an old export."""
-    weights = next((model_dir / n for n in ("model.safetensors", "pytorch_model.bin") if (model_dir / n).exists()), None)
+    weights = next((model_dir / n for n in ("model.safetensors", "pytorch_model.bin") if (model_dir / n).exists()),
+                   None)
     if weights is None:
         raise FileNotFoundError(f"no weights file in {model_dir}")
     digest = hashlib.sha256()
@@ -42,7 +43,8 @@ def int8_model(model_dir: Path) -> Path:
     """Path of the int8 ONNX model for the weights in `model_dir`, exporting it on first use."""
     import onnxruntime
 
-    target = cache_dir() / f"{model_dir.parent.name}-{weights_fingerprint(model_dir)}-{RECIPE}-ort{onnxruntime.__version__}.onnx"
+    name = f"{model_dir.parent.name}-{weights_fingerprint(model_dir)}-{RECIPE}-ort{onnxruntime.__version__}.onnx"
+    target = cache_dir() / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         _export_int8(model_dir, target)
@@ -71,7 +73,9 @@ def _export_int8(model_dir: Path, target: Path) -> None:
 def _export_fp32(model_dir: Path, out: Path) -> None:
     import warnings
 
-    import index.offline  # noqa: F401
+    import index.offline  # noqa: F401  (must precede the model libraries)
+
+    # isort: split
     import torch
     from transformers import AutoModel
 

@@ -130,6 +130,7 @@ def insert_chunks(conn: sqlite3.Connection, chunks: list[Chunk]) -> list[int]:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (c.chunk_id, c.doc_id, c.ordinal, c.section, c.start, c.end, c.n_tokens, c.text),
         )
+        assert cur.lastrowid is not None  # an INSERT always sets it
         ids.append(cur.lastrowid)
     return ids
 

@@ -198,7 +198,8 @@ class VectorStore:
             if not self._hnsw:
                 scores, ids = self.index.search(q, k)
             else:
-                params = faiss.SearchParametersHNSW(efSearch=self.ef_search)
+                # faiss's stubs lack SearchParametersHNSW and the keyword arguments its SWIG classes take
+                params = faiss.SearchParametersHNSW(efSearch=self.ef_search)  # type: ignore[attr-defined]
                 if self._dead:
                     sel = faiss.IDSelectorRange(*_LIVE)
                     params.sel = sel
@@ -210,10 +211,12 @@ class VectorStore:
             return self._search_among(q, k, allowed)
         sel = _selector(allowed)  # tombstones (label -1) are never in an allow-list: skipped too
         k = min(k, len(allowed), len(self))
+        # faiss's stubs lack SearchParametersHNSW and the keyword arguments its SWIG classes take
         if not self._hnsw:
-            scores, ids = self.index.search(q, k, params=faiss.SearchParameters(sel=sel))
+            scores, ids = self.index.search(q, k, params=faiss.SearchParameters(sel=sel))  # type: ignore[call-arg]
         else:
-            scores, ids = self.index.search(q, k, params=faiss.SearchParametersHNSW(sel=sel, efSearch=max(ef, k)))
+            params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(ef, k))  # type: ignore[attr-defined]
+            scores, ids = self.index.search(q, k, params=params)
         return _pairs(ids[0], scores[0])
 
     def _search_among(self, q: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple[int, float]]:
@@ -255,7 +258,8 @@ class VectorStore:
             return
         inner = _inner(self.index)
         flat = faiss.downcast_index(inner.storage) if self._hnsw else inner
-        xb = faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim)
+        # faiss's stubs type downcast_index as the base Index; an HNSW index's storage is an IndexFlat
+        xb = faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim)  # type: ignore[union-attr]
         labels = self._labels()
         for s in range(0, n, _BATCH):
             ids, vecs = labels[s:s + _BATCH], xb[s:s + _BATCH]
@@ -300,7 +304,8 @@ def _selector(allowed: np.ndarray):
         bits[allowed] = True
         packed = np.packbits(bits, bitorder="little")
         sel = faiss.IDSelectorBitmap(len(packed), faiss.swig_ptr(packed))
-        sel.referenced_bitmap = packed  # the selector reads this array; keep it alive with it
+        # The selector reads this array: keep it alive with it (an attribute of ours, unknown to faiss's stubs).
+        sel.referenced_bitmap = packed  # type: ignore[attr-defined]
         return sel
     allowed = allowed[allowed >= 0]
     return faiss.IDSelectorBatch(len(allowed), faiss.swig_ptr(allowed))

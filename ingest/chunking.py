@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ingest.clean import is_heading, paragraphs
 from ingest.errors import IngestError
 from ingest.models import Chunk, Document
 from ingest.sentences import split_sentences
-from ofsted_qa.settings import Settings
 from ingest.tokens import get_encoding
+from ofsted_qa.settings import Settings
 
 Span = tuple[int, int]
 

@@ -128,7 +128,7 @@ def _vocabulary(lines: list[str]) -> Vocabulary:
     if not any(line.endswith(("-", "‐")) for line in lines):
         return frozenset(), frozenset()  # nothing to decide
     text = "\n".join(lines).lower()
-    pairs = set()
+    pairs: set[str] = set()
     for token in text.split():
         for compound in _COMPOUND.findall(token) if "-" in token else ():
             parts = compound.split("-")

@@ -7,6 +7,7 @@ Everything here is a pure function over strings; nothing raises on odd input.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 MONTHS = {
@@ -129,6 +130,16 @@ def find_full_dates(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+@dataclass
+class _SpanItem:
+    """One day of a written list or range; a month or year not written beside it comes from a later item."""
+
+    day: int
+    month: int | None
+    year: int | None
+    year_written: bool
+
+
 def parse_span(text: str, default_year: int | None = None, before: str | None = None) -> tuple[str, ...]:
     """ISO dates of a written list or range of days, in order; () if none.
 
@@ -142,36 +153,44 @@ def parse_span(text: str, default_year: int | None = None, before: str | None = 
     m = SPAN.search(text or "")
     if not m:
         return ()
-    items = []  # [day, month, year, whether the year is written on this item]
+    items: list[_SpanItem] = []
     for part in _ITEM_PARTS.finditer(m.group(0)):
         day = day_number(part.group("day"))
         if day is None:
             continue
         month = month_number(part.group("month")) if part.group("month") else None
         year = int(part.group("year")) if part.group("year") else None
-        items.append([day, month, year, year is not None])
+        items.append(_SpanItem(day, month, year, year is not None))
     if not items:
         return ()
-    if items[-1][2] is None:
+    final = items[-1]
+    if final.year is None:
         if default_year is None:
             return ()
-        last = _iso(default_year, items[-1][1], items[-1][0]) if items[-1][1] else None
-        items[-1][2] = default_year - 1 if before and last and last > before else default_year
+        last = _iso(default_year, final.month, final.day) if final.month else None
+        final.year = default_year - 1 if before and last and last > before else default_year
     # Carry months and years back from later items: "4 and 5 October 2022".
-    month = year = None
+    carried_month: int | None = None
+    carried_year: int | None = None
     for item in reversed(items):
-        month = item[1] = item[1] or month
-        year = item[2] = year if item[2] is None else item[2]  # "0000" is a year written, if no real one
-    if any(item[1] is None for item in items):
+        carried_month = item.month = item.month or carried_month
+        # "0000" is a year written, if no real one
+        carried_year = item.year = carried_year if item.year is None else item.year
+    if any(item.month is None for item in items):
         return ()
     # A year carried back over a year end: "30 December to 3 January 2020".
     for i in range(len(items) - 2, -1, -1):
-        later = items[i + 1]
-        if not items[i][3] and items[i][2] == later[2] and (items[i][1], items[i][0]) > (later[1], later[0]):
-            items[i][2] -= 1
-    dates = [_iso(year, month, day) for day, month, year, _ in items]
-    if None in dates:
-        return ()
+        item, later = items[i], items[i + 1]
+        if not item.year_written and item.year == later.year and (item.month, item.day) > (later.month, later.day):
+            assert item.year is not None  # the last item's year is set above and carried back to every item
+            item.year -= 1
+    dates: list[str] = []
+    for item in items:
+        assert item.year is not None and item.month is not None  # both filled in or returned on above
+        iso = _iso(item.year, item.month, item.day)
+        if iso is None:  # a day the calendar lacks: "31 June"
+            return ()
+        dates.append(iso)
     # Items are the ends of a range or the days of a list: either way, all of them, in order.
     return tuple(sorted(set(dates)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from ingest.models import Document
 
@@ -17,7 +18,7 @@ def shingles(text: str, size: int = SHINGLE) -> set[int]:
     return {hash(tuple(words[i:i + size])) for i in range(max(0, len(words) - size + 1))}
 
 
-def same_letter(a: set[int], b: set[int]) -> bool:
+def same_letter(a: AbstractSet[int], b: AbstractSet[int]) -> bool:
     """True when two shingle sets are one text: most of the shorter lies in the longer, at similar length."""
     if not a or not b:
         return False

@@ -38,7 +38,8 @@ _OUTCOME_REACH = 4000  # the outcome follows the report's title and dates
 def find_judgements(cleaned: str) -> tuple[Judgement, ...]:
     """The grade table's rows: area, grade and the row's text as it stands in `cleaned`.
 
-    'Overall effectiveness Inadequate' -> Judgement('Overall effectiveness', 'Inadequate', 'Overall effectiveness Inadequate')
+    'Overall effectiveness Inadequate'
+        -> Judgement('Overall effectiveness', 'Inadequate', 'Overall effectiveness Inadequate')
     """
     found: list[Judgement] = []
     for start, end in paragraphs(cleaned)[:_TABLE_REACH]:
@@ -92,8 +93,8 @@ def _is_area(area: str) -> bool:
 
 # A grade named in running text: "was judged to require improvement", "rated good", "inadequate".
 _GRADE_WORDS = [
-    ("Requires improvement to be good", re.compile(r"\b(?:requires?|required|requiring)\s+improvement(?:\s+to\s+be\s+good)?\b|"
-                                                  r"\b(?-i:RI)\b", re.I)),
+    ("Requires improvement to be good", re.compile(r"\b(?:requires?|required|requiring)\s+improvement"
+                                                  r"(?:\s+to\s+be\s+good)?\b|\b(?-i:RI)\b", re.I)),
     ("Outstanding", re.compile(r"\boutstanding\b", re.I)),
     ("Inadequate", re.compile(r"\binadequate\b", re.I)),
     ("Good", re.compile(r"\bgood\b", re.I)),
@@ -116,6 +117,7 @@ def grade_mentions(text: str) -> list[tuple[int, str]]:
 def grades_in(text: str) -> list[str]:
     """Grades `text` names, in the order they stand.
 
-    grades_in("rated requires improvement to be good, up from inadequate") -> ["Requires improvement to be good", "Inadequate"]
+    grades_in("rated requires improvement to be good, up from inadequate")
+        -> ["Requires improvement to be good", "Inadequate"]
     """
     return [name for _, name in grade_mentions(text)]

@@ -36,7 +36,8 @@ _LETTERHEAD_WEAK = (  # parts that count only beside a strong part: 'Ofsted' or 
     r"Ofsted", r"Manchester", r"London", r"T:?", r"E:?", r"W:?", r"\d{3,4}", r"Textphone:?", r"enquiries@ofsted\.?",
     r"gov\.uk",
 )
-_LETTERHEAD = re.compile(r"^(?:(?:%s)\s*[,|]?\s*)+$" % "|".join(_LETTERHEAD_STRONG + _LETTERHEAD_WEAK), re.I)
+_LETTERHEAD_ANY = "|".join(_LETTERHEAD_STRONG + _LETTERHEAD_WEAK)
+_LETTERHEAD = re.compile(rf"^(?:(?:{_LETTERHEAD_ANY})\s*[,|]?\s*)+$", re.I)
 _LETTERHEAD_KEY = re.compile("|".join(_LETTERHEAD_STRONG), re.I)
 _LETTERHEAD_HINTS = re.compile(r"Piccadilly|Store St|2WD|0300|0161|fsted\.gov\.uk|/ofsted|Aviation|Kingsway|6SE")
 
@@ -65,7 +66,8 @@ _PRESS_ITEMS = (
     r"Advertisement", r"Read more", r"Related (?:articles|stories)",
     r"Most (?:read|popular)", r"Sign in", r"Log in", r"Register", r"Click here to [^.]{0,60}",
 )
-_PRESS = re.compile(r"^(?:(?:%s)\s*[|·•.]?\s*)+$" % "|".join(_PRESS_ITEMS), re.I)
+_PRESS_ANY = "|".join(_PRESS_ITEMS)
+_PRESS = re.compile(rf"^(?:(?:{_PRESS_ANY})\s*[|·•.]?\s*)+$", re.I)
 
 # Openings of the standard Ofsted back page and complaints paragraphs (apostrophes made straight).
 _BOILERPLATE = re.compile(
@@ -167,7 +169,9 @@ def split_footnotes(pages: list[Page]) -> tuple[list[Page], list[list[list[str]]
     A footnote starts near the foot of a page with its number, the next one expected, and that
     number stands as a marker against a word earlier on the page ('Board1', 'practice?1').
     """
-    expected, bodies, notes = 1, [], []
+    expected = 1
+    bodies: list[Page] = []
+    notes: list[list[list[str]]] = []
     for page in pages:
         start = None
         tail = [i for i, line in enumerate(page) if line][-14:]
@@ -220,7 +224,7 @@ def _is_address_only(line: str) -> bool:
     if line.count(" ") > 3:
         return False
     m = _POSTCODE.search(line)
-    return bool(m) and m.end() == len(line) and len(line.split()) <= 4
+    return m is not None and m.end() == len(line) and len(line.split()) <= 4
 
 
 def remove_furniture(pages: list[Page]) -> list[Page]:
@@ -308,13 +312,13 @@ def bullet_text(line: str, strong_only: bool) -> str | None:
     return None
 
 
-def line_events(pages, notes, hard_ends) -> list[tuple[str, object]]:
+def line_events(pages, notes, hard_ends) -> list[tuple[str, str | list[str]]]:
     """The document as ('line', text), ('end', text), ('blank', '') and ('note', lines) events.
 
     'end' is a line that ends with the mark of a paragraph end; a lone bullet glyph is merged into
     the line after it.
     """
-    events: list[tuple[str, object]] = []
+    events: list[tuple[str, str | list[str]]] = []
     for p, (page, page_notes) in enumerate(zip(pages, notes)):
         glyph = None
         for line in page:

@@ -20,8 +20,8 @@ from ingest.dates import (
     SPAN,
     format_date,
     format_span,
-    ordinal_word,
     ordinal_number,
+    ordinal_word,
     parse_date,
     parse_span,
 )
@@ -250,6 +250,7 @@ def _doc_type(scope: str):
     m = _TITLE.search(scope)
     if not m:
         return "other", None, None
+    assert m.lastgroup is not None  # every alternative of _TITLE is a named group
     doc_type, _, where = _TITLES[int(m.lastgroup[1:])]
     return doc_type, m, where
 

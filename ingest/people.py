@@ -59,7 +59,8 @@ _SEND_TEAM = re.compile(
 )
 # After a labelled name or list ("Lead inspector: Steve Lowe, Her Majesty's Inspector"), the title
 # closes it: what follows is the report ("Judgement Grade ...").
-_LIST_END = re.compile(r"(?<=(?:Her|His) Majesty's Inspector)(?!s)|(?<=Her Majesty's Inspectors)|(?<=His Majesty's Inspectors)")
+_LIST_END = re.compile(r"(?<=(?:Her|His) Majesty's Inspector)(?!s)"
+                       r"|(?<=Her Majesty's Inspectors)|(?<=His Majesty's Inspectors)")
 _TITLES_AFTER_NAME = re.compile(
     r"\s*(?:,\s*)?(?:\(?(?:Her|His) Majesty's (?:Chief )?Inspectors?\)?|\(?HMIs?\)?|\(OI\)|\(HMI\)|"
     r"Ofsted Inspectors?|Social Care Regulatory Inspectors?|SCRI|Senior HMI|\([^)]*\)|all of whom are.*|"
@@ -92,7 +93,8 @@ def flat_text(text: str) -> str:
 def find_inspectors(text: str) -> tuple[str, ...]:
     """Names of the inspectors, in the order the text gives them, without titles.
 
-    find_inspectors("His Majesty's Inspectors for this visit were Steve Lowe and Louise Hocking.") -> ("Steve Lowe", "Louise Hocking")
+    find_inspectors("His Majesty's Inspectors for this visit were Steve Lowe and Louise Hocking.")
+        -> ("Steve Lowe", "Louise Hocking")
     """
     text = clean_text(text or "")
     return inspector_names(text, flat_text(text))
@@ -124,8 +126,8 @@ def inspector_names(text: str, flat: str) -> tuple[str, ...]:
     names += [n for org, n in team if org == "OFSTED"] + [n for org, n in team if org == "CQC"]
     names.append(_signatory(text) or "")
     out: list[str] = []
-    for name in names:
-        name = _person(name or "")
+    for written in names:
+        name = _person(written or "")
         if name and name not in out:
             out.append(name)
     return tuple(out)
