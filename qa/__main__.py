@@ -17,7 +17,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def add(name: str, help_text: str, takes_text: bool = True):
         p = commands.add_parser(name, help=help_text)
-        p.add_argument("--index", default=None, help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
+        p.add_argument("--index", default=None,
+                       help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
         p.add_argument("--json", action="store_true", help="print JSON (one line per input with --batch)")
         if takes_text:
             p.add_argument("text", nargs="?", help="the question, query or text")
@@ -141,7 +142,8 @@ def _run(qa, args, text: str, filters) -> str:
     if args.command == "search":
         query, hits = qa.search(text, args.k, filters)
         if args.json:
-            return json.dumps(jsonio.search_json(text, hits, query.scope.describe(), query.loosened), ensure_ascii=False)
+            return json.dumps(jsonio.search_json(text, hits, query.scope.describe(), query.loosened),
+                              ensure_ascii=False)
         return render.scope_text(query.scope.describe(), query.loosened, bool(hits)) + render.hits_text(hits)
     if args.doc:
         from qa.check import check_document

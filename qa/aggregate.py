@@ -59,7 +59,7 @@ def select(docs: list[Document], selection: Selection, filters: Filters | None =
     if selection.doc_types:
         pool = [d for d in pool if d.meta.doc_type in selection.doc_types]
     if selection.latest:
-        latest: dict[str, Document] = {}
+        latest: dict[str | None, Document] = {}  # letters naming no council share the key None
         for d in sorted(pool, key=lambda d: (ended(d), d.doc_id)):
             latest[d.meta.local_authority] = d
         pool = list(latest.values())

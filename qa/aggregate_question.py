@@ -54,7 +54,8 @@ _COMPARE = re.compile(r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\.?(?=\s)|
                       r"\bwhich (?:one |council |of (?:them|these|the \w+) )?(?:is|was|has|does|did)\b.{0,30}?"
                       r"\b(?:best|worst|better|worse|higher|lower|strongest|weakest)\b", re.I)
 _LIST = re.compile(rf"^\s*(?:(?:please|can you|could you|would you)\s+)?(?:tell me|show me|give me|list|name|show|"
-                   rf"give|find|identify|line up|pull up|bring up|look up|i (?:want|need|would like) (?:a list of|to know|to see))\b|"
+                   rf"give|find|identify|line up|pull up|bring up|look up|"
+                   rf"i (?:want|need|would like) (?:a list of|to know|to see))\b|"
                    rf"^\s*(?:any|where)\b|"
                    rf"\bwhich\s+(?:\w+\s+){{0,4}}?{_TARGET_WORDS}\b|\bwhich (?:of|among)\b|"
                    rf"\bwhat\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
@@ -71,7 +72,8 @@ _TIMELINE = re.compile(
 # asks across a council's history ("has X ever been rated outstanding?") or of several councils.
 _YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|will)\b", re.I)
 _QUOTING = re.compile(r"[\"“”‘]|(?<![A-Za-z])'(?=[A-Za-z])|\bbut\b", re.I)
-_GRADED_NAMED = re.compile(r"\b(?:ILACS|SIF|full inspections?|graded inspections?|children's services inspections?)\b", re.I)
+_GRADED_NAMED = re.compile(r"\b(?:ILACS|SIF|full inspections?|graded inspections?|children's services inspections?)\b",
+                           re.I)
 _ANY = re.compile(r"^\s*(?:are|were|is|has|have|had|did|do|does)\s+(?:there\s+)?any\b", re.I)
 _WHICH_OF = re.compile(r"\bwhich (?:of|among)\b", re.I)
 _EACH_RECORD = re.compile(r"\b(?:histories|records|timelines|each|both)\b", re.I)
@@ -80,7 +82,8 @@ _EVER = re.compile(r"\bever\b|\bat any (?:point|time)\b", re.I)
 # in particular ("how have services for care leavers changed?" is a question about care leavers).
 _RECORD = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bjourney\b|\bstory\b|\btrajectory\b|"
                      r"\bacross (?:its|their|the|all)\b|\b(?:done|fared|performed|got on|getting on|gone|going)\b|"
-                     r"\bvisits and inspections\b|\binspections and visits\b|\b(?:walk|take|run|talk) (?:me|us) through\b|"
+                     r"\bvisits and inspections\b|\binspections and visits\b|"
+                     r"\b(?:walk|take|run|talk) (?:me|us) through\b|"
                      r"\bthings\b|\bbeen (?:graded|rated|judged)\b|\b(?:trace|chart|plot)\b|\bin (?:date|time) order\b|"
                      r"\bchronolog\w*|\bfrom first to last\b|\bup or down\b|\bonwards?\b|\beverything\b", re.I)
 _COUNCILS_UNIT = re.compile(r"\b(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs?)\b", re.I)
@@ -90,15 +93,15 @@ _LOCAL_AREAS = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:loca
 _GRADE_TALK = re.compile(r"\b(?:grades?|gradings?|ratings?|rated|graded|judgements?|judgments?|judged)\b", re.I)
 _NOW = re.compile(r"\b(?:currently|now|at present|at the moment|these days|today|as (?:things|it) stands?|"
                   r"as of now|still)\b", re.I)
-_ANY_AREA = re.compile(r"\b(?:any|every|all|each)\s+(?:of (?:the|its|their) )?(?:judgements?|judgments?|areas?|grades?)\b",
-                       re.I)
-_BELOW_GOOD = re.compile(r"\b(?:below|less than|worse than|short of|under)\s+good\b|\bnot (?:yet )?(?:rated |judged )?good\b",
-                         re.I)
+_ANY_AREA = re.compile(r"\b(?:any|every|all|each)\s+(?:of (?:the|its|their) )?"
+                       r"(?:judgements?|judgments?|areas?|grades?)\b", re.I)
+_BELOW_GOOD = re.compile(r"\b(?:below|less than|worse than|short of|under)\s+good\b"
+                         r"|\bnot (?:yet )?(?:rated |judged )?good\b", re.I)
 _GOOD_OR_BETTER = re.compile(r"\b(?:good or (?:better|above|outstanding)|at least good|outstanding or good|"
                              r"good and outstanding|outstanding and good)\b", re.I)
 _EVERY_DOCUMENT = re.compile(r"\bvisits? and inspections?\b|\binspections? and visits?\b|\beverything\b|"
-                             r"\bevery (?:visit|letter|report|document)\b|\ball (?:the )?(?:visits|letters|reports|documents)\b",
-                             re.I)
+                             r"\bevery (?:visit|letter|report|document)\b"
+                             r"|\ball (?:the )?(?:visits|letters|reports|documents)\b", re.I)
 _EVERY_KIND = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bvisits\b(?! to)|\bletters\b|\breports\b|"
                          r"\bdocuments\b|\bjourney\b|\bstory\b|\bthings\b|\bofsted\b", re.I)
 _OUTCOME_WORDS = (
@@ -111,13 +114,13 @@ _OUTCOME_WORDS = (
 # these is a topic, and the question goes to the passages.
 _VOCABULARY = set("""
 which what how many much number count list name names show give me tell all every each any there were was is are be been
-being have has had did does do done doing the a an of in to for by on at and or with its their it they them that who whose
-as than ever so far since from between until before after during year years currently current now latest last most
+being have has had did does do done doing the a an of in to for by on at and or with its their it they them that who
+whose as than ever so far since from between until before after during year years currently current now latest last most
 recent recently still took take taken place get got gotten given receive received find found give gave see saw
-councils council local authority authorities areas area las inspections inspection visits visit focused monitoring reports
-report letters letter documents document jtai jtais joint targeted send partnership partnerships ilacs sif full graded
-grade grades gradings ratings rating rated rate judged judgement judgements judgment judgments outcome outcomes verdict
-verdicts scored score scores marked assessed deemed found
+councils council local authority authorities areas area las inspections inspection visits visit focused monitoring
+reports report letters letter documents document jtai jtais joint targeted send partnership partnerships ilacs sif full
+graded grade grades gradings ratings rating rated rate judged judgement judgements judgment judgments outcome outcomes
+verdict verdicts scored score scores marked assessed deemed found
 outstanding good requires require required requiring improvement inadequate below above better worse least less short
 not yet overall effectiveness
 leaders leadership impact management governance help protection children child childrens care leavers leaver
@@ -161,7 +164,8 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
     """The selection a question about many documents makes; None for a question about what letters say.
 
     read_selection("Which councils were rated good overall in 2021?", {...})
-      -> Selection("list", unit="councils", doc_types=GRADED, years=(2021,), area="overall effectiveness", grades=("Good",))
+      -> Selection("list", unit="councils", doc_types=GRADED, years=(2021,), area="overall effectiveness",
+                   grades=("Good",))
     """
     if not isinstance(question, str) or not question.strip():
         return None
@@ -210,7 +214,8 @@ def _kind(question: str, named: list[str]) -> str | None:
     # asks about care leavers, which the passages answer.
     record = named and (_TIMELINE.search(question) or _RECORD.search(question)) and (
         _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness")
-    if len(named) >= 2 and not counted and not _WHICH_OF.search(question) and not (record and _EACH_RECORD.search(question)):
+    if (len(named) >= 2 and not counted and not _WHICH_OF.search(question)
+            and not (record and _EACH_RECORD.search(question))):
         return "compare"  # two or more councils, nothing but grades and kinds of document: set side by side
     if _YES_NO.match(question) and not (_EVER.search(question) or _ANY.match(question) or (named and record)):
         return None  # "was every area outstanding in Essex's 2023 inspection?": the passages answer yes or no

@@ -41,7 +41,7 @@ class AnswerModels:
     answerable: LogisticModel
 
     @classmethod
-    def shipped(cls) -> "AnswerModels":
+    def shipped(cls) -> AnswerModels:
         return cls(calibrated.load("sentence"), calibrated.load("answerable"))
 
     @property
@@ -53,10 +53,11 @@ class AnswerModels:
         return float(self.answerable.thresholds.get("sure_above", 0.5))
 
     @property
-    def selection(self) -> "Selection":
+    def selection(self) -> Selection:
         """How many sentences to quote, as chosen with the sentence model (its thresholds), else the defaults."""
         t = self.sentence.thresholds
-        return Selection(**{k: type(getattr(Selection(), k))(v) for k, v in t.items() if k in Selection.__dataclass_fields__})
+        return Selection(**{k: type(getattr(Selection(), k))(v)
+                            for k, v in t.items() if k in Selection.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def select(candidates: list[Candidate], probs: list[float], s: Selection, over_t
     for i in order:
         c = candidates[i]
         ratio = s.over_time_ratio if over_time else s.keep_ratio
-        if chosen and (probs[i] < max(s.min_probability * (not over_time), best * ratio) or len(chosen) >= s.max_sentences):
+        if chosen and (probs[i] < max(s.min_probability * (not over_time), best * ratio)
+                       or len(chosen) >= s.max_sentences):
             break
         letter = c.hit.doc.doc_id
         if per_letter.get(letter, 0) >= per_letter_cap:
@@ -187,7 +189,8 @@ def _citation(n: int, c: Candidate, whole_table: bool = False) -> Citation:
 
 def _numbered(citations: list[Citation]) -> list[Citation]:
     """Citations numbered 1.. in order, one for each stretch of text (rows of one grade table cite it once)."""
-    seen, out = set(), []
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Citation] = []
     for c in citations:
         if (c.doc_id, c.start, c.end) not in seen:
             seen.add((c.doc_id, c.start, c.end))

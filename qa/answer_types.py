@@ -31,7 +31,8 @@ _FIGURE = re.compile(
 _PARAGRAPH_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 _NAME_QUESTION = re.compile(
     r"\bwhat (?:is|was|were|are) the names? of\b|^\s*who (?:is|was|were|are) the\b|\bname the\b|\bwhat(?:'s| is| was)? "
-    r"(?:it|they|the \w+(?: \w+)?) called\b|\bcalled\s*\??\s*$|^\s*which (?:\w+ )?(?:club|company|companies|charity|charities|firm|business|provider|"
+    r"(?:it|they|the \w+(?: \w+)?) called\b|\bcalled\s*\??\s*$|^\s*which (?:\w+ )?"
+    r"(?:club|company|companies|charity|charities|firm|business|provider|"
     r"organisation|organization|agency|school|hospital|trust|consultancy|person|people|councillor|minister)s?\b", re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 
@@ -94,13 +95,17 @@ def list_marker(sentence: str) -> int:
     return m.end() if m and m.end() < len(sentence) else 0
 
 
-_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:were|was|did|do|does|are|is|had|have|has|in|on|at|"
-                       r"for|of|did|would|will|could|can|got|get|received?|with|by|who|that|wait|waiting|live|living)\b|\?|$)",
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
+                       r"(?=\s+(?:were|was|did|do|does|are|is|had|have|has|in|on|at|"
+                       r"for|of|did|would|will|could|can|got|get|received?|with|by|who|that|wait|waiting|live|living)"
+                       r"\b|\?|$)",
                        re.I)
-_SHARE = re.compile(r"\b(?:what|which)\s+(?:percentage|proportion|share|per ?cent|fraction|rate)\b|\bwhat %|\bhow much of\b", re.I)
+_SHARE = re.compile(r"\b(?:what|which)\s+(?:percentage|proportion|share|per ?cent|fraction|rate)\b"
+                    r"|\bwhat %|\bhow much of\b", re.I)
 _DURATION = re.compile(r"\bhow long\b|\bhow many (?:weeks|days|months|years|hours)\b", re.I)
 _MONEY = re.compile(r"\bhow much\b.*\b(?:spend|spent|spending|cost|costs|money|budget|funding|fund|invest|"
-                    r"investment|pay|paid|overspend|allowance)\b|\bhow much (?:money|funding)\b|\b(?:salary|salaries|wages?|fees?|"
+                    r"investment|pay|paid|overspend|allowance)\b|\bhow much (?:money|funding)\b"
+                    r"|\b(?:salary|salaries|wages?|fees?|"
     r"price|allowance)\b", re.I)
 _MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:million|m|bn|billion|k)\b|\bpounds\b", re.I)
 _TIME_UNITS = {"week", "day", "month", "year", "hour", "minut"}
@@ -130,7 +135,8 @@ def figure_fits(sentence: str, unit: str | None) -> bool:
     """True when `sentence` gives a figure of the kind asked: a share, a duration, or a count of the noun."""
     found = figures(sentence)
     if unit == "%":
-        return any(v.endswith("%") or " in " in v or " out of " in v for v, *_ in found) or bool(_SHARE_WORDS.search(sentence))
+        return (any(v.endswith("%") or " in " in v or " out of " in v for v, *_ in found)
+                or bool(_SHARE_WORDS.search(sentence)))
     if unit == "£":
         return bool(_MONEY_FIGURE.search(sentence))
     if unit == "time":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 WEIGHTS = Path(__file__).resolve().parent / "weights"
@@ -45,7 +45,7 @@ class LogisticModel:
                 "thresholds": self.thresholds, "about": self.about}
 
     @classmethod
-    def from_json(cls, data: dict) -> "LogisticModel":
+    def from_json(cls, data: dict) -> LogisticModel:
         try:
             model = cls(str(data["name"]), tuple(data["features"]), tuple(map(float, data["mean"])),
                         tuple(map(float, data["scale"])), tuple(map(float, data["coef"])), float(data["intercept"]),
@@ -64,7 +64,7 @@ def save(model: LogisticModel, folder: Path = WEIGHTS) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str, folder: Path = WEIGHTS) -> LogisticModel:
     """The model `name` shipped in `folder`; raises `ModelFileError` naming the file."""
     path = folder / f"{name}.json"

@@ -89,7 +89,7 @@ class VerdictModels:
     contradicts: LogisticModel
 
     @classmethod
-    def shipped(cls) -> "VerdictModels":
+    def shipped(cls) -> VerdictModels:
         return cls(calibrated.load("claim_found"), calibrated.load("claim_contradicts"))
 
 
@@ -127,6 +127,7 @@ def verdict_of(ca: ClaimAssessment, models: VerdictModels) -> Verdict:
     its wrongest part."""
     if ca.graded is not None:
         return ca.graded
+    assert ca.whole is not None  # assess_claim assesses the whole claim whenever no grade verdict settles it
     whole = decide(ca.whole, models)
     if whole.verdict != "contradicted":
         for part in ca.parts:
@@ -160,17 +161,19 @@ def assess(qa, claim: str, framing: Framing | None = None, exclude: tuple[str, .
     features["dated"] = float(bool(duration))
     if not ranked:
         return Assessment(claim, (), (duration,) if duration else (), quotes, quote_status,
-                          framing.describe() if framing else "", "", features, "nothing in the letters is close to this claim")
+                          framing.describe() if framing else "", "", features,
+                          "nothing in the letters is close to this claim")
     best_sim, best_cov, best = quoted[0] if quoted else _preferred(qa, ranked, framing)
     evidence = (best,) + tuple(e for _, _, e in ranked if (e.doc_id, e.start) != (best.doc_id, best.start))[:2]
     best_doc = qa.index.document(best.doc_id)
     attribution, warning = attribute(best, best_doc.meta, framing)
-    if warning:
+    if warning and framing is not None:  # only a framing gives a warning
         attribution = framed_attribution(qa, framing)
     other_visit = bool(warning) or names_another_visit(claim, best_doc)
     unnamed = framing is None and not find_authorities(claim)  # a grade of no named council is of no report
     compared = without_own_dates(claim, best_doc)  # "the 2021 inspection found ..." names the letter, not a fact
-    conflicts, elsewhere = [], []
+    conflicts: list[str] = []
+    elsewhere: list[str] = []
     for check in checks.ALL_CHECKS:
         conflict = check(compared if check is checks.check_dates else claim, best.quote)
         if conflict and check is checks.check_grade and unnamed:
@@ -219,7 +222,8 @@ def decide(a: Assessment, models: VerdictModels) -> Verdict:
             return verdict("supported", f"the quoted words stand in {where}{source}", False)
         if features["closeness"] < SILENT:
             return verdict("not_found", a.silent, True)
-        return verdict("not_found", f"the closest sentence only partly matches: “{best.quote}” — {where}{source}", False)
+        return verdict("not_found", f"the closest sentence only partly matches: “{best.quote}” — {where}{source}",
+                       False)
     if a.elsewhere:
         return verdict("not_found", f"no indexed letter of the visit the claim reports says this; {where}, another "
                                     f"visit, differs: {a.elsewhere[0]}", False)
@@ -252,7 +256,8 @@ def _aligned(query, hits, qa, qvec) -> list[tuple[float, float, Evidence]]:
     if not spans:
         return []
     sims = sentence_matrix(qa.index.embedder, qa.index.sentence_vectors,
-                           [(h.chunk.chunk_id, (a - h.chunk.start, b - h.chunk.start), s) for h, a, b, s in spans]) @ qvec
+                           [(h.chunk.chunk_id, (a - h.chunk.start, b - h.chunk.start), s)
+                            for h, a, b, s in spans]) @ qvec
     groups, weights = list(query.groups), list(query.weights)
     ranked = []
     for (hit, a, b, sentence), sim in zip(spans, sims):
@@ -306,6 +311,6 @@ def _indexed_copies(qa, text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _shingles(text: str) -> frozenset:
+def _shingles(text: str) -> frozenset[int]:
     """A document's shingles, kept: every article checked is compared with every indexed document."""
     return frozenset(shingles(text))

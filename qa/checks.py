@@ -29,8 +29,8 @@ _NUMBER = re.compile(
     r"|(?P<word>\b(?:" + "|".join(WORD_NUMBERS) + r")\b)(?![-\s](?:in|out of)\b)",
     re.I,
 )
-_APPROX = re.compile(r"\b(?:over|more than|at least|nearly|almost|around|about|approximately|up to|fewer than|less than|"
-                     r"under|some|roughly|just over|just under|in excess of|above|below)\s*$", re.I)
+_APPROX = re.compile(r"\b(?:over|more than|at least|nearly|almost|around|about|approximately|up to|fewer than|"
+                     r"less than|under|some|roughly|just over|just under|in excess of|above|below)\s*$", re.I)
 _PARAGRAPH_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 
 # Quantifiers by how much of a group they speak of.
@@ -122,7 +122,8 @@ def check_numbers(claim: str, evidence: str) -> str | None:
         if qualifier and any(_within(qualifier, value, v) for v, _ in same):
             continue
         said = ", ".join(dict.fromkeys(f"{v} {w}".strip() for v, w in same))
-        return f"the claim says {f'{qualifier} ' if qualifier else ''}{value} {word}".rstrip() + f"; the letter says {said}"
+        claimed = f"the claim says {f'{qualifier} ' if qualifier else ''}{value} {word}".rstrip()
+        return claimed + f"; the letter says {said}"
     return None
 
 
@@ -169,7 +170,10 @@ def check_quantifier(claim: str, evidence: str) -> str | None:
 
 
 def check_polarity(claim: str, evidence: str) -> str | None:
-    """A direction word in the claim whose opposite the letter uses of the same thing (above/below, improving/declining)."""
+    """A direction word in the claim whose opposite the letter uses of the same thing.
+
+    The pairs are opposites such as above/below and improving/declining.
+    """
     c, e = tokens(claim), tokens(evidence)
     for x, y in _OPPOSITES:
         for said, other in ((x, y), (y, x)):
@@ -230,7 +234,10 @@ def _phrase(words: list[str], stemmed: str) -> str:
 
 
 def grade(text: str) -> str | None:
-    """The first Ofsted grade named in `text`, lower case: 'judged to require improvement' -> 'requires improvement to be good'."""
+    """The first Ofsted grade named in `text`, lower case.
+
+    'judged to require improvement' -> 'requires improvement to be good'
+    """
     found = grades_in(text)
     return found[0].lower() if found else None
 
@@ -301,7 +308,10 @@ def check_names(claim: str, evidence: str) -> str | None:
 
 
 def _ordinals(text: str) -> list[tuple[int, str, str]]:
-    """(number, the word it counts, as written) for each ordinal: 'the second monitoring visit' -> [(2, 'monitor', 'second monitoring')]."""
+    """(number, the word it counts, as written) for each ordinal.
+
+    'the second monitoring visit' -> [(2, 'monitor', 'second monitoring')]
+    """
     out = []
     for m in ORDINAL_RE.finditer(text):
         if re.match(r"\s+(?:of\s+)?(?:" + "|".join(MONTH_NAMES) + r")\b", text[m.end():]):
@@ -324,7 +334,10 @@ def check_ordinals(claim: str, evidence: str) -> str | None:
 
 
 def word_diff(quote: str, source: str) -> list[dict]:
-    """Word-level differences turning `source` into `quote`: [{'op': 'changed', 'letter': 'most', 'quote': 'all'}, ...]."""
+    """Word-level differences turning `source` into `quote`.
+
+    [{'op': 'changed', 'letter': 'most', 'quote': 'all'}, ...]
+    """
     a, b = fold(source).split(), fold(quote).split()
     diff = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -31,8 +31,8 @@ _OFSTED = re.compile(r"\b(?:ofsted|inspectors?|inspectorate|the report|the lette
 # What inspection findings are about: an article's sentence using none of these is its own framing.
 
 _FINDING = re.compile(
-    r"\b(?:child(?:ren)?|young (?:people|person)|famil(?:y|ies)|parents|carers?|social work(?:ers?)?|practi(?:ce|tioners?)|"
-    r"services?|care|leaders?|leadership|managers?|management|staff|workforce|plans?|assessments?|partners(?:hip)?s?|"
+    r"\b(?:child(?:ren)?|young (?:people|person)|famil(?:y|ies)|parents|carers?|social work(?:ers?)?|"
+    r"practi(?:ce|tioners?)|services?|care|leaders?|leadership|managers?|management|staff|workforce|plans?|assessments?|partners(?:hip)?s?|"
     r"MASH|front door|caseloads?|safeguarding|protection|support(?:ed|s)?|SEND|EHC|early help|exploitation|placements?|"
     r"foster(?:ing)?|adoption|supervision|oversight|thresholds?|referrals?|strateg(?:y|ies|ic)|improv\w*|"
     r"outcomes?|needs?|risks?|harm|neglect|abuse|quality|performance|progress)\b", re.I)
@@ -73,7 +73,8 @@ def is_question(sentence: str) -> bool:
     """True for a question without a quotation in it: 'Is every council outstanding?' asserts nothing."""
     return sentence.rstrip().endswith("?") and not quotations(sentence)
 
-_JOINS = re.compile(r",\s*but\s+|;\s+|\s+but\s+|,?\s+(?:although|while|whereas|though)\s+|,\s*and\s+(?=\w+\s+\w+)", re.I)
+_JOINS = re.compile(r",\s*but\s+|;\s+|\s+but\s+|,?\s+(?:although|while|whereas|though)\s+|,\s*and\s+(?=\w+\s+\w+)",
+                    re.I)
 
 
 def compound_parts(claim: str) -> list[str]:

@@ -159,7 +159,8 @@ def _spans(hits: list[Hit]) -> list[tuple]:
             seen.add(key)
             lead = None
             if n and _LEANS.match(sentence) and "\n\n" not in text[sentences[n - 1][1]:a]:
-                lead = hit.chunk.start + sentences[n - 1][0] + list_marker(text[sentences[n - 1][0]:sentences[n - 1][1]])
+                before = sentences[n - 1]
+                lead = hit.chunk.start + before[0] + list_marker(text[before[0]:before[1]])
             out.append((hit, hit.chunk.start + a, hit.chunk.start + b, sentence, grade_row, lead, (a0, b)))
     return out
 
@@ -173,11 +174,10 @@ def sentence_matrix(embedder, sentence_vectors, rows: list[tuple[str, tuple[int,
     """A vector per (chunk id, the sentence's span in that chunk, sentence): the one stored at ingest
     (`sentence_vectors(chunk_ids)`) where there is one, else embedded now."""
     stored = sentence_vectors(sorted({chunk_id for chunk_id, _, _ in rows})) if sentence_vectors else {}
-    found: list[np.ndarray | None] = [stored.get(chunk_id, {}).get(span) for chunk_id, span, _ in rows]
-    todo = [n for n, r in enumerate(found) if r is None]
-    if todo:
-        for n, vector in zip(todo, embedder.embed([rows[n][2] for n in todo])):
-            found[n] = vector
+    kept: list[np.ndarray | None] = [stored.get(chunk_id, {}).get(span) for chunk_id, span, _ in rows]
+    todo = [n for n, r in enumerate(kept) if r is None]
+    embedded = dict(zip(todo, embedder.embed([rows[n][2] for n in todo]))) if todo else {}
+    found = [vector if vector is not None else embedded[n] for n, vector in enumerate(kept)]
     return np.stack(found) if found else np.zeros((0, embedder.dim), dtype=np.float32)
 
 

@@ -25,8 +25,8 @@ MENTION_SIMILARITY = 0.5
 
 _NOT_YET = re.compile(
     r"\bnot (?:yet|always|consistently|sufficiently|fully|routinely|well|effective|timely|robust|clear)\b|"
-    r"\b(?:remains?|remained|continues? to be|still|too many|too few|too long|too often|insufficient|inconsistent(?:ly)?|"
-    r"variable|weak(?:ness|nesses)?|poor|delays?|delayed|lack(?:s|ing)?|limited|gaps?|shortfalls?|drift|"
+    r"\b(?:remains?|remained|continues? to be|still|too many|too few|too long|too often|insufficient|"
+    r"inconsistent(?:ly)?|variable|weak(?:ness|nesses)?|poor|delays?|delayed|lack(?:s|ing)?|limited|gaps?|shortfalls?|drift|"
     r"requires? (?:further )?improvement|needs? to (?:improve|be improved|strengthen)|has not|have not|do not|does not|"
     r"is not|are not|cannot|slow|deteriorat\w*|declin\w*)\b", re.I)
 _IMPROVED = re.compile(
@@ -72,7 +72,8 @@ def follow_up(qa, item: Passage, later: list[Document]) -> tuple[FollowUp, ...]:
         c = cited[best]
         listed = any(c.start < p.end and p.start < c.end for p in improvements(doc))
         status = "not yet" if listed else status_of(c.quote)
-        out.append(FollowUp(doc.doc_id, doc.meta.title, doc.meta.date, status, Passage(doc.doc_id, c.quote, c.start, c.end)))
+        out.append(FollowUp(doc.doc_id, doc.meta.title, doc.meta.date, status,
+                            Passage(doc.doc_id, c.quote, c.start, c.end)))
     return tuple(out)
 
 

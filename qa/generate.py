@@ -11,13 +11,13 @@ is given instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ingest.sentences import split_sentences
-from qa import checks
 from ingest.tokens import count_tokens
+from qa import checks
 from qa.answer import Answerer
 from qa.check import CLOSE
 from qa.models import Answer, Citation, Hit
@@ -60,7 +60,8 @@ def load_prompt():
 
 def pack(hits: list[Hit], budget: int, tokens_of: Callable[[str], int]) -> list[tuple[int, Hit, str]]:
     """(n, hit, text) for the passages that fit `budget` tokens, best first, cut at whole sentences."""
-    packed, used = [], 0
+    packed: list[tuple[int, Hit, str]] = []
+    used = 0
     for hit in hits:
         kept = []
         for a, b in split_sentences(hit.chunk.text):
@@ -117,7 +118,8 @@ class GenerativeAnswerer(Answerer):
 
     def _verified(self, query: Query, hits: list[Hit], packed: dict[int, Hit], raw: str, fallback: Answer) -> Answer:
         """The answer from the model's whole text; `fallback` (extractive) if no sentence survives."""
-        shown, citations, report = verify(raw, packed, lambda s, c: closeness_to(self.qa, s, c), self.settings.unsupported)
+        shown, citations, report = verify(raw, packed, lambda s, c: closeness_to(self.qa, s, c),
+                                          self.settings.unsupported)
         report = replace(report, raw=raw, fell_back=not report.kept)
         if not report.kept:
             return replace(fallback, reason=_fallback_reason(report), generated=report)
@@ -125,7 +127,8 @@ class GenerativeAnswerer(Answerer):
         if report.unsupported:
             plural = "s" * (report.unsupported != 1)
             done = "dropped" if self.settings.unsupported == "drop" else "flagged"
-            note = f"{report.unsupported} written sentence{plural} not supported by {'its' if not plural else 'their'} citation {done}"
+            note = (f"{report.unsupported} written sentence{plural} not supported by "
+                    f"{'its' if not plural else 'their'} citation {done}")
         return Answer(query.text, shown, False, tuple(citations), tuple(hits), query.scope.describe(), reason=note,
                       answerer=self.name, generated=report)
 
@@ -147,7 +150,8 @@ def precise_embedder(qa):
 
     return load_embedder(qa.index.settings.embedding_model, "torch")
 
-def best_supporting(sentence: str, candidates: list[str], scores: list[float], context: str | None = None) -> int | None:
+def best_supporting(sentence: str, candidates: list[str], scores: list[float],
+                    context: str | None = None) -> int | None:
     """Index of the candidate that supports `sentence`: close enough, and no check finds a difference
     (in figures, dates, names, grades, quantifiers, direction or negation) that `context` does not
     bear out either; None when none does."""
@@ -193,7 +197,9 @@ def verify(raw: str, packed: dict[int, Hit], closeness, unsupported: str = "drop
                                       start=start, end=end, chunk_id=hit.chunk.chunk_id))
         counts["kept"] += 1
         shown.append(f"{bare.rstrip()} [{numbering[key]}]")
-    return " ".join(shown), citations, Generated(**counts)
+    return " ".join(shown), citations, Generated(sentences=counts["sentences"], kept=counts["kept"],
+                                                 unsupported=counts["unsupported"],
+                                                 keys_removed=counts["keys_removed"])
 
 
 def _support(sentence: str, cited: list[Hit], closeness):

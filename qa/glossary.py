@@ -87,5 +87,7 @@ def expansions(question: str, learned: dict[str, set[str]] | None = None) -> lis
     for phrase, alternatives in SYNONYMS.items():
         if re.search(r"\b" + re.escape(phrase) + r"\b", lowered):
             found += list(alternatives)
-    seen: set[str] = set()
-    return [f for f in found if not (f.lower() in seen or seen.add(f.lower()))]
+    first: dict[str, str] = {}  # each term once, however it is cased, as it first came
+    for f in found:
+        first.setdefault(f.lower(), f)
+    return list(first.values())

@@ -74,16 +74,17 @@ def judge_grade(claim: str, reports: list[Document], parts: list, quotes: list[d
         reason = "; ".join(f"{r.area}: {r.grade}" for r in rows(doc))
         sure = doc is latest or bool(checks.dates(claim))
         if not sure:
-            reason += f"; the latest report, {letter_name(grades.evidence_for(latest, latest.meta.judgements[0]))}, grades " \
-                      f"it {grades.row_for(latest, parts[0].area).grade if grades.row_for(latest, parts[0].area) else '—'}"
+            latest_name = letter_name(grades.evidence_for(latest, latest.meta.judgements[0]))
+            latest_row = grades.row_for(latest, parts[0].area)
+            reason += f"; the latest report, {latest_name}, grades it {latest_row.grade if latest_row else '—'}"
         return Verdict(claim, "supported", f"{where} grades {reason}", status, evidence, tuple(quotes),
                        attribution=where, confidence="high" if sure else "low")
     wrong = mismatches(latest)
     if not wrong or not tied:
         return None  # the grade tables settle nothing: the claim is judged like any other
     row = wrong[0]
-    evidence = grades.evidence_for(latest, row)
-    where = letter_name(evidence)
+    differing = grades.evidence_for(latest, row)
+    where = letter_name(differing)
     said = next((p.grade for p in parts if p.every or grades.row_for(latest, p.area) == row), parts[0].grade)
     return Verdict(claim, "contradicted", f"the claim says '{said}'; {where} grades {row.area}: {row.grade}", status,
-                   (evidence,), tuple(quotes), attribution=where)
+                   (differing,), tuple(quotes), attribution=where)

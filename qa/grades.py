@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from ingest.authorities import find_authorities
@@ -30,7 +29,8 @@ AREA_LABELS = {
     "children in care": "Children in care",
     "care leavers": "Care leavers",
 }
-_OTHER_SERVICES = re.compile(r"\b(?:SEND|special educational needs|disabilit|school|nursery|college|youth justice)", re.I)
+_OTHER_SERVICES = re.compile(r"\b(?:SEND|special educational needs|disabilit|school|nursery|college|youth justice)",
+                             re.I)
 
 
 _ABOUT_A_VISIT = re.compile(r"\b(?:monitoring|focused) visits?\b", re.I)
@@ -42,14 +42,15 @@ def grade_claim(claim: str) -> bool:
     return checks.grade(claim) is not None and _RATED.search(claim) is not None and not _ABOUT_A_VISIT.search(claim)
 
 
-_CLAUSE = re.compile(r",\s*(?:but|although|though|while|whereas|with|and)\b|;|\b(?:but|although|even though|though|whereas|while)\b",
-                     re.I)
-_EARLIER = re.compile(r"\b(?:from\b(?![^,;]*\bto\b)|had been|previously|formerly|shaken off|shook off|no longer|up from|down from|"
-                      r"last time|in the past|once|used to be|rather than|instead of|since|when it was|after being|improvement on|"
-                      r"verdict of|judgement of)\b[^,;]{0,40}$", re.I)
+_CLAUSE = re.compile(r",\s*(?:but|although|though|while|whereas|with|and)\b|;"
+                     r"|\b(?:but|although|even though|though|whereas|while)\b", re.I)
+_EARLIER = re.compile(r"\b(?:from\b(?![^,;]*\bto\b)|had been|previously|formerly|shaken off|shook off|no longer|"
+                      r"up from|down from|last time|in the past|once|used to be|rather than|instead of|since|"
+                      r"when it was|after being|improvement on|verdict of|judgement of)\b[^,;]{0,40}$", re.I)
 _JOINER = re.compile(r"\b(?:with|and|while|but|whereas)\b", re.I)
 _NOT_YET = re.compile(r"\b(?:not|never|no longer)(?: yet| quite| been| as)?\s+(?:\w+\s+)?$", re.I)
-_EVERY = re.compile(r"\b(?:every|all|each) (?:area|judgement|aspect|part)s?\b|\bacross the board\b|\bin all areas\b", re.I)
+_EVERY = re.compile(r"\b(?:every|all|each) (?:area|judgement|aspect|part)s?\b|\bacross the board\b|\bin all areas\b",
+                    re.I)
 _ONLY = re.compile(r"\bonly\b|\bexcept\b|\ball but\b|\bsome (?:aspects|areas|parts)\b|\baspects\b", re.I)
 
 
@@ -132,7 +133,10 @@ def evidence_for(doc: Document, judgement: Judgement) -> Evidence:
 
 
 def area_named(text: str) -> str:
-    """The judgement area a text's words name, else overall effectiveness: 'how did care leavers fare' -> 'care leavers'."""
+    """The judgement area a text's words name, else overall effectiveness.
+
+    'how did care leavers fare' -> 'care leavers'
+    """
     lowered = text.lower()
     for area, words in _AREAS:
         if any(w in lowered for w in words):

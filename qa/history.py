@@ -87,7 +87,7 @@ def national_latest(docs: list[Document]) -> tuple[Event, ...]:
 
 def grades_by_year(docs: list[Document], area: str = "overall effectiveness") -> tuple[tuple[int, str, int], ...]:
     """(year the inspection ended, grade, number of reports) for one area, by year then grade."""
-    counts = Counter()
+    counts: Counter[tuple[int, str]] = Counter()
     for event in graded_events(docs):
         row = event.grade(area)
         if row and event.ended:
@@ -149,7 +149,7 @@ def improvements(doc: Document) -> tuple[Passage, ...]:
 
 
 def _prose(doc: Document, spans: list[tuple[int, int]], limit: int) -> list[Passage]:
-    out = []
+    out: list[Passage] = []
     for a, b in spans:
         text = doc.text[a:b]
         if is_heading(text) or _BULLET.match(text):

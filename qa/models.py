@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ingest.models import Chunk, Document, Judgement
+
+if TYPE_CHECKING:
+    from qa.generate import Generated  # qa.generate builds on these records
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Answer:
     scope: str = ""  # what the question was understood to be limited to, in words
     reason: str = ""  # why it abstained, when it did
     answerer: str = "extractive"  # which answerer wrote `text`
-    generated: object = None  # for a written answer, what verification made of the model's text
+    generated: Generated | None = None  # for a written answer, what verification made of the model's text
     confidence: float | None = None  # the answerability model's probability that the letters answer it
     uncertain: bool = False  # shown with a caveat: the closest evidence, which may not answer it
     loosened: tuple[str, ...] = ()  # scope read from the question's words that matched nothing and was dropped

@@ -33,7 +33,8 @@ def rows(verdicts: list[Verdict]) -> list[dict]:
 def to_markdown(verdicts: list[Verdict], title: str = "Claims checked") -> str:
     """A Markdown table, then each altered quotation's word diff."""
     def cell(text: str) -> str:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return escaped.replace("|", "\\|").replace("\n", " ")
 
     lines = [f"## {title}", "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for row in rows(verdicts):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
-
 from index.index import Filters, Index
+from ingest.models import Document
 from qa.answer_types import asks_grade
 from qa.glossary import expansions
 from qa.models import Hit
@@ -94,13 +95,15 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
     if missing:  # keyword-only hits still get a cosine, for answers and abstention
         dense_by_id.update(_cosines(index, missing, qvec))
     keyword_by_id = dict(keyword)
-    docs = {}
+    docs: dict[str, Document | None] = {}
     hits = []
     for rank, (rowid, score) in enumerate(top, 1):
         chunk = chunks.get(rowid)
         if chunk is None:
             continue  # vector whose row a concurrent writer just removed
         doc = docs.get(chunk.doc_id) or docs.setdefault(chunk.doc_id, index.document(chunk.doc_id))
+        if doc is None:
+            continue  # a document a concurrent writer removed after its passages were read
         hits.append(Hit(rank=rank, score=score, chunk=chunk, doc=doc,
                         dense=dense_by_id.get(rowid), keyword=keyword_by_id.get(rowid)))
     if asks_grade(query.text):
@@ -133,20 +136,23 @@ def with_grade_tables(index: Index, hits: list[Hit], k: int, qvec) -> list[Hit]:
 
 def _cosines(index: Index, rowids: list[int], qvec) -> dict[int, float]:
     """Cosine to the question of each stored vector among `rowids` (an index reported damaged may lack some)."""
+    vectors = index.vectors
+    if vectors is None:  # an index that has stored no vectors yet
+        return {}
     try:
-        return dict(zip(rowids, (index.vectors.vectors(rowids) @ qvec).tolist()))
+        return dict(zip(rowids, (vectors.vectors(rowids) @ qvec).tolist()))
     except KeyError:
         found = {}
         for r in rowids:
             try:
-                found[r] = float(index.vectors.vector(r) @ qvec)
+                found[r] = float(vectors.vector(r) @ qvec)
             except KeyError:
                 pass
         return found
 
 
 def distinct(ranked: list[tuple[int, float]], chunks: dict, k: int, per_doc: int | None = None,
-             official: set[str] = frozenset()) -> list[tuple[int, float]]:
+             official: AbstractSet[str] = frozenset()) -> list[tuple[int, float]]:
     """The first `k` of `ranked` without repeated passage texts (a letter reprinted in an article, a
     list of areas copied from visit to visit), and at most `per_doc` from one document when given.
     Of passages with the same text, an official letter's takes the place of a press article's."""
@@ -172,7 +178,8 @@ def distinct(ranked: list[tuple[int, float]], chunks: dict, k: int, per_doc: int
     return out
 
 
-def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]], how: str = "rrf", alpha: float = 0.5) -> list[tuple[int, float]]:
+def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]], how: str = "rrf",
+         alpha: float = 0.5) -> list[tuple[int, float]]:
     """Combine two rankings of (id, score), best first.
 
     "rrf": sum of 1/(60 + rank); "weighted": alpha * cosine + (1 - alpha) * BM25 scaled to [0, 1].
@@ -216,7 +223,8 @@ def _within_reach(index: Index, filters: Filters, explicit: Filters) -> tuple[Fi
                 continue  # the user asked for it: never widened
             if all(getattr(current, f) in ((), None) for f in fields):
                 continue
-            current = replace(current, **{f: Filters.__dataclass_fields__[f].default for f in fields})
+            unset = Filters()
+            current = replace(current, **{f: getattr(unset, f) for f in fields})
             dropped.append(f"{words} read from the question matched no letter, so it was not applied")
         if index.has_rows(current):
             return current, dropped

@@ -11,37 +11,42 @@ from ingest.dates import ordinal_number
 from ingest.models import DOC_TYPES
 
 _YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
-_RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?(20[0-3]\d)\b", re.I)
-_SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?:January|Jan)\s+)?(?:the\s+|its\s+|their\s+)?"
-                    r"(20[0-3]\d)\b|\bfrom\s+(20[0-3]\d)\s+(?:on|onwards?)\b|\b(20[0-3]\d)\s+onwards?\b", re.I)
+_RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?"
+                    r"(20[0-3]\d)\b", re.I)
+_SINCE = re.compile(r"\b(?:since|after)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?:January|Jan)\s+)?"
+                    r"(?:the\s+|its\s+|their\s+)?(20[0-3]\d)\b"
+                    r"|\bfrom\s+(20[0-3]\d)\s+(?:on|onwards?)\b|\b(20[0-3]\d)\s+onwards?\b", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|prior to)\s+(20[0-3]\d)\b", re.I)
 _MONITORING = re.compile(r"\b(?:(\w+)\s+)?monitoring visits?\b", re.I)
 
 # Phrases naming a kind of document; checked in order, a phrase claims its words.
 _TYPE_PHRASES: list[tuple[re.Pattern, tuple[str, ...]]] = [
     (re.compile(r"\bjoint targeted area inspections?\b|\bJTAIs?\b|\bjoint (?:area )?inspections?\b", re.I), ("jtai",)),
-    (re.compile(r"\barea SEND(?: inspections?)?\b|\bSEND inspections?\b|\blocal area partnership\b", re.I), ("area_send",)),
+    (re.compile(r"\barea SEND(?: inspections?)?\b|\bSEND inspections?\b|\blocal area partnership\b", re.I),
+     ("area_send",)),
     (re.compile(r"\bfocuss?ed visits?\b", re.I), ("focused_visit",)),  # "focussed", the British spelling, too
     (re.compile(r"\bmonitoring visits?\b", re.I), ("monitoring_visit",)),
     (re.compile(r"\bSIF\b|\bsingle inspection framework\b", re.I), ("sif_inspection",)),
-    (re.compile(r"\b(?:full |standard |short |graded )?ILACS(?: inspections?| reports?)?\b", re.I), ("ilacs_inspection",)),
+    (re.compile(r"\b(?:full |standard |short |graded )?ILACS(?: inspections?| reports?)?\b", re.I),
+     ("ilacs_inspection",)),
     (re.compile(r"\b(?:full |standard |short |graded )?inspections?(?: reports?)?\b", re.I),
      ("ilacs_inspection", "sif_inspection")),
 ]
 _OVER_TIME = re.compile(
     r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bbetween\b.*\band\b|\bimprov(?:ed|ing)\b|\bprogress(?:ed)?\b"
     r"|\bdevelop(?:ed|ing)\b|\bacross\b|\bby the time\b|\bstill\b|\bany longer\b|\bevolv"
-    r"|\b(?:got|get|gets|getting|gotten|become|became) (?:any |much )?(?:better|worse)\b|\bworsen|\bdeteriorat|\bfixed\b"
-    r"|\bsorted\b|\bcompared (?:with|to)\b|\bgone (?:up|down)\b|\bwent (?:up|down)\b|\bsped up\b",
+    r"|\b(?:got|get|gets|getting|gotten|become|became) (?:any |much )?(?:better|worse)\b|\bworsen|\bdeteriorat"
+    r"|\bfixed\b|\bsorted\b|\bcompared (?:with|to)\b|\bgone (?:up|down)\b|\bwent (?:up|down)\b|\bsped up\b",
     re.I,
 )
-_LATEST = re.compile(r"\b(?:latest|last|most recent|newest|current|recent)\b(?!\s+(?:year|month|week|summer|spring|autumn|winter))",
-                     re.I)
+_LATEST = re.compile(r"\b(?:latest|last|most recent|newest|current|recent)\b"
+                     r"(?!\s+(?:year|month|week|summer|spring|autumn|winter))", re.I)
 _CHANGE_WORDS = re.compile(
     r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bimprov(?:ed|ing)\b|\bany longer\b|\bstill\b|\bfixed\b|"
     r"\b(?:got|get|gets|getting|gotten|become|became) (?:any |much )?(?:better|worse)\b|\bworsen\w*|\bdeteriorat\w*|"
     r"\bsorted\b|\bgone (?:up|down)\b|\bwent (?:up|down)\b", re.I)
-_VERIFYING = re.compile(r"\bis it (?:true|right|correct)\b|\breally\b|\b(?:did|does) (?:the|it|that|this|they|inspectors|ofsted)\b"
+_VERIFYING = re.compile(r"\bis it (?:true|right|correct)\b|\breally\b"
+                        r"|\b(?:did|does) (?:the|it|that|this|they|inspectors|ofsted)\b"
                         r"[^?]{0,60}\b(?:say|said|find|found|report|claim)\b|\bconfirm\b", re.I)
 _SEND = re.compile(r"\bSEND\b|\bspecial educational needs\b|\bdisabilit|\bEHC", re.I)
 _PRESS = re.compile(r"\b(?:press|newspapers?|news articles?|articles?|journalists?|reported in the)\b", re.I)
@@ -173,7 +178,8 @@ def without_scope_words(question: str, change_words: bool = True) -> str:
     """`question` less the words that set its scope (councils, years, kinds of visit), which the
     filters already satisfy: a letter need not repeat them to answer.
 
-    "Who were the inspectors on the second monitoring visit?" -> "Who were the inspectors on the                         ?"
+    "Who were the inspectors on the second monitoring visit?"
+        -> "Who were the inspectors on the                         ?"
     """
     spans = [(a, b) for _, a, b in find_authorities(question)]
     spans += [m.span() for m in _YEAR.finditer(question)]

@@ -14,7 +14,8 @@ Group = tuple[str, ...]  # a term and its alternatives; a text covers the group 
 def term_groups(question: str, learned: dict[str, set[str]] | None = None) -> list[Group]:
     """Key terms of `question`: glossary phrases kept whole, other content words one by one.
 
-    'Are care leavers allocated a personal adviser?' -> [('care leavers', ...), ('allocated',), ('personal adviser', 'PA', ...)]
+    'Are care leavers allocated a personal adviser?'
+        -> [('care leavers', ...), ('allocated',), ('personal adviser', 'PA', ...)]
     """
     text = question
     groups: list[Group] = []

@@ -55,7 +55,10 @@ _PORTER = snowballstemmer.stemmer("porter")  # the stemmer SQLite's FTS5 'porter
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Porter stem, as the keyword index stems: 'caseloads' -> 'caseload', 'families' -> 'famili' = stem('family')."""
+    """The Porter stem, as the keyword index stems.
+
+    'caseloads' -> 'caseload', 'families' -> 'famili' = stem('family')
+    """
     w = word.lower().replace("’", "'")
     if len(w) <= 2 or w[0].isdigit():
         return w
