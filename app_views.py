@@ -12,9 +12,9 @@ import difflib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from index.index import Filters
 from ingest.models import Document

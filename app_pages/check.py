@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import streamlit as st
 
@@ -127,7 +127,8 @@ def indexed(folder: str, qa) -> Job | None:
     labels = {i: t if titles.count(t) == 1 else f"{t} ({i})" for i, t in zip(press, titles)}
     if st.session_state.get("check_doc") not in press:
         st.session_state.pop("check_doc", None)
-    doc_id = st.selectbox("Press article", list(press), key="check_doc", format_func=labels.get)
+    doc_id = st.selectbox("Press article", list(press), key="check_doc", format_func=lambda i: labels[i])
+    assert doc_id is not None  # a selectbox with options and a default choice always has a value
     doc = press[doc_id]
     m = doc.meta
     st.caption(v.md_escape(" · ".join(x for x in (m.date, m.local_authority, doc_id) if x)))

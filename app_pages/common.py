@@ -96,13 +96,14 @@ def sidebar_filters(folder: str):
     """The filters for Ask and Search; they keep their values on the other pages."""
     side = st.sidebar
     side.header("Filters")
-    keep = {"persist_state": "session"}
-    chosen = side.multiselect("Council", councils(folder), key="f_councils", **keep)
+    chosen = side.multiselect("Council", councils(folder), key="f_councils", persist_state="session")
     types = side.multiselect("Document type", DOC_TYPES, key="f_types", format_func=lambda t: t.replace("_", " "),
-                             **keep)
+                             persist_state="session")
     first = dt.date(2000, 1, 1)
-    date_from = side.date_input("From", value=None, min_value=first, key="f_from", format="YYYY-MM-DD", **keep)
-    date_to = side.date_input("To", value=None, min_value=first, key="f_to", format="YYYY-MM-DD", **keep)
-    kinds = side.multiselect("Source", SOURCE_KINDS, key="f_sources", **keep)
+    date_from = side.date_input("From", value=None, min_value=first, key="f_from", format="YYYY-MM-DD",
+                                persist_state="session")
+    date_to = side.date_input("To", value=None, min_value=first, key="f_to", format="YYYY-MM-DD",
+                              persist_state="session")
+    kinds = side.multiselect("Source", SOURCE_KINDS, key="f_sources", persist_state="session")
     side.caption("Filters apply to Ask and Search.")
     return v.build_filters(chosen, types, date_from, date_to, kinds)

@@ -3,12 +3,14 @@ download, and the grades given each year."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 import app_charts as charts
 import app_history as h
 from app_pages import common as c
-from qa.history import AREA_LABELS, grades_by_year, graded_events, national_latest
+from qa.history import AREA_LABELS, Event, graded_events, grades_by_year, national_latest
 
 
 def main() -> None:
@@ -23,6 +25,7 @@ def main() -> None:
     search, grade = st.columns(2)
     name = search.text_input("Council", key="nat_council", placeholder="Part of a council's name")
     chosen = grade.multiselect("Overall effectiveness", h.GRADES, key="nat_grades")
+    events: Sequence[Event]
     if every:
         events = sorted(graded_events(docs), key=lambda e: (e.council, e.ended))
     else:
@@ -35,7 +38,8 @@ def main() -> None:
                        key="national_csv", on_click="ignore", disabled=not rows)
 
     st.subheader("Grades by year")
-    area = st.selectbox("Area", list(AREA_LABELS), key="nat_area", format_func=AREA_LABELS.get)
+    area = st.selectbox("Area", list(AREA_LABELS), key="nat_area", format_func=lambda a: AREA_LABELS[a])
+    assert area is not None  # a selectbox with options and a default choice always has a value
     counts = grades_by_year(docs, area)
     if counts:
         st.altair_chart(charts.grades_by_year(h.year_rows(counts), AREA_LABELS[area]), width="stretch")

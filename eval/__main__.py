@@ -11,7 +11,8 @@ from pathlib import Path
 
 from eval.harness import load_jsonl, run_baseline, run_questions, score_questions
 
-FIGURES = ("answer_evidence", "recall@5", "recall@10", "mrr@10", "ndcg@10", "abstention", "false_abstention", "verbatim", "p50_ms", "p95_ms")
+FIGURES = ("answer_evidence", "recall@5", "recall@10", "mrr@10", "ndcg@10", "abstention", "false_abstention",
+           "verbatim", "p50_ms", "p95_ms")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, help="manifest.csv of known metadata to score `qa docs` against")
     parser.add_argument("--runtime", choices=["onnx-int8", "torch"], default="onnx-int8",
                         help="how a new index embeds (an existing index keeps its own)")
-    parser.add_argument("--llm-model", help="also score written answers from this chat model, beside the extractive ones")
+    parser.add_argument("--llm-model",
+                        help="also score written answers from this chat model, beside the extractive ones")
     parser.add_argument("--llm-base-url", help="its OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     parser.add_argument("--llm-provider", default="openai", choices=["openai", "ollama"])
     parser.add_argument("--json", action="store_true", help="also print the whole report as one JSON line")
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from index.index import Index
-    from ingest.pipeline import collect_files, IngestReport, ingest
+    from ingest.pipeline import IngestReport, collect_files, ingest
     from ofsted_qa.settings import Settings
     from qa.service import QA
 
@@ -125,9 +127,11 @@ def render(report: dict) -> str:
     if "metadata" in report:
         m = report["metadata"]
         lines.append(f"### metadata against the manifest ({m['n']} documents)")
-        lines += [f"- {field}: {s['correct']}/{s['total']} = {s['accuracy']:.3f}" for field, s in m["fields"].items() if s["total"]]
+        lines += [f"- {field}: {s['correct']}/{s['total']} = {s['accuracy']:.3f}"
+                  for field, s in m["fields"].items() if s["total"]]
         for t, c in m["date_by_doc_type"].items():
-            lines.append(f"  - date, {t}: {c['correct']} right, {c['none']} not in the text, {c['wrong']} wrong of {c['total']}")
+            lines.append(f"  - date, {t}: {c['correct']} right, {c['none']} not in the text, "
+                         f"{c['wrong']} wrong of {c['total']}")
         lines.append("")
     for name, entry in report.items():
         if not isinstance(entry, dict) or "ours" not in entry:
@@ -136,7 +140,8 @@ def render(report: dict) -> str:
         if "verdict_accuracy" in entry["ours"]:
             o = entry["ours"]
             r = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
-            lines += [f"claims {o['claims']}: extracted {r(o['extracted'])}, verdict accuracy {r(o['verdict_accuracy'])}, "
+            lines += [f"claims {o['claims']}: extracted {r(o['extracted'])}, "
+                      f"verdict accuracy {r(o['verdict_accuracy'])}, "
                       f"false contradictions {o['false_contradictions']} of {o['accurate_claims']} accurate claims, "
                       f"press errors caught {o['press_errors_caught']} of {o['press_errors']}, quote status "
                       f"{r(o['quote_accuracy'])}, right letter {r(o['right_letter'])}; wrong: {o['wrong']}", ""]
@@ -148,7 +153,8 @@ def render(report: dict) -> str:
                 if system not in entry:
                     continue
                 s = entry[system][kind]
-                cells = ["-" if s[f] is None else f"{s[f]:.2f}" if f not in ("p50_ms", "p95_ms") else f"{s[f]:.0f}" for f in FIGURES]
+                cells = ["-" if s[f] is None else f"{s[f]:.2f}" if f not in ("p50_ms", "p95_ms") else f"{s[f]:.0f}"
+                         for f in FIGURES]
                 lines.append(f"| {kind} | {system} | {s['n']} | " + " | ".join(cells) + " |")
         if "generative" in entry:
             g = entry["generative"]
@@ -158,7 +164,8 @@ def render(report: dict) -> str:
             lines += ["", f"written answers: model asked {g['model_asked']} times; {g['sentences']} sentences, "
                           f"{g['kept']} kept (supported share {share}), {g['dropped_or_flagged']} dropped; "
                           f"citations holding the evidence {precision}; {g['keys_removed']} citation keys removed; "
-                          f"fallback rate {fallback}; shown but unsupported on re-check: {len(g['shown_unsupported'])}; "
+                          f"fallback rate {fallback}; "
+                          f"shown but unsupported on re-check: {len(g['shown_unsupported'])}; "
                           f"p50 {g['p50_ms']:.0f} ms, p95 {g['p95_ms']:.0f} ms", ""]
         misses = entry["ours"]["all"]["misses"]
         lines += ["", f"ours: recall@5 misses {misses}; abstained on {entry['ours']['all']['abstained_on']}", ""]

@@ -25,9 +25,8 @@ class Baseline:
     """Split, embed and search with the plain LangChain recipe."""
 
     def __init__(self, files: list[Path], embedder):
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-
         import faiss
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         self.passages: list[dict] = []

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -33,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pdfs", type=Path, default=SHARED / "ofsted" / "pdf", help="folder of PDFs")
-    parser.add_argument("--count", type=int, default=60, help="PDFs for the ingest figures: every n-th file, sorted by name")
+    parser.add_argument("--count", type=int, default=60,
+                        help="PDFs for the ingest figures: every n-th file, sorted by name")
     parser.add_argument("--all", action="store_true", help="ingest all the PDFs instead")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="+", choices=["ingest", "embed", "queries", "app", "scale"],
@@ -118,7 +120,8 @@ def bench_ingest(files: list[Path], runs: int, with_langchain: bool) -> tuple[di
     folder = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     for _ in range(runs):
         shutil.rmtree(folder, ignore_errors=True)
-        seconds, peak, _ = run_process([sys.executable, "-m", "ingest", *map(str, files), "--index", str(folder), "--quiet"])
+        seconds, peak, _ = run_process([sys.executable, "-m", "ingest", *map(str, files),
+                                        "--index", str(folder), "--quiet"])
         with sqlite3.connect(folder / "index.sqlite") as db:
             chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
             pages = db.execute("SELECT sum(pages) FROM documents").fetchone()[0]
@@ -126,7 +129,7 @@ def bench_ingest(files: list[Path], runs: int, with_langchain: bool) -> tuple[di
         if with_langchain:
             seconds, peak, out = run_process([sys.executable, "-m", "eval.langchain_ingest", *map(str, files)])
             theirs.append({"seconds": seconds, "peak_mib": peak, **json.loads(out.strip().splitlines()[-1])})
-    result = {"files": len(files), "ours": summarise(ours)}
+    result: dict[str, Any] = {"files": len(files), "ours": summarise(ours)}
     if theirs:
         result["langchain"] = summarise(theirs)
         result["speedup"] = result["langchain"]["seconds"] / result["ours"]["seconds"]
@@ -160,14 +163,17 @@ def bench_embed(folder: Path, runs: int, ingest: dict) -> dict:
         "ours (torch fp32)": lambda: fp32.embed_with_spans(texts, spans),
         "sentence-transformers encode": lambda: plain.encode(texts, batch_size=32, normalize_embeddings=True),
     }
-    seconds = {k: [] for k in systems}
+    seconds: dict[str, list[float]] = {k: [] for k in systems}
     for _ in range(runs):
         for label, run in systems.items():
             started = time.perf_counter()
             run()
             seconds[label].append(time.perf_counter() - started)
-    result = {"chunks": len(texts), "systems": {k: {"seconds": statistics.median(v), "chunks_per_s": len(texts) / statistics.median(v)}
-                                                 for k, v in seconds.items()}}
+    result: dict[str, Any] = {
+        "chunks": len(texts),
+        "systems": {k: {"seconds": statistics.median(v), "chunks_per_s": len(texts) / statistics.median(v)}
+                    for k, v in seconds.items()},
+    }
     ours = result["systems"]["ours (onnx-int8)"]["seconds"]
     result["share_outside_embedding"] = 1 - ours / ingest["ours"]["seconds"]
     return result
@@ -184,12 +190,13 @@ def bench_queries(folder: Path, question_files: list[Path], runs: int) -> dict:
     from qa.service import QA
 
     faiss.omp_set_num_threads(1)
-    questions = [json.loads(line)["question"] for f in question_files for line in f.read_text().splitlines() if line.strip()]
+    questions = [json.loads(line)["question"]
+                 for f in question_files for line in f.read_text().splitlines() if line.strip()]
     with Index.open(folder) as index:
         qa = QA(index)
         for q in questions:  # warm: models loaded, each question seen once
             qa.ask(q)
-        timings = {"search": [], "ask": []}
+        timings: dict[str, list[float]] = {"search": [], "ask": []}
         for _ in range(runs):
             for q in questions:
                 qa.index.embedder.embed_query.cache_clear()  # each measured query embeds its question again
@@ -229,7 +236,8 @@ def render(report: dict) -> str:
         lines.append("")
     if "embed" in report:
         e = report["embed"]
-        lines += [f"### embedding {e['chunks']} chunks (in process)", "", "| encoder | seconds | chunks/s |", "|---|---:|---:|"]
+        lines += [f"### embedding {e['chunks']} chunks (in process)", "",
+                  "| encoder | seconds | chunks/s |", "|---|---:|---:|"]
         lines += [f"| {k} | {s['seconds']:.1f} | {s['chunks_per_s']:.1f} |" for k, s in e["systems"].items()]
         lines += [f"\nshare of ingest time outside embedding: {e['share_outside_embedding']:.0%}", ""]
     if "queries" in report:

@@ -31,12 +31,21 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from eval.scale_measure import (
-    DIM, K, exact_top, index_bytes, make_corpus, make_queries, recall, rss_bytes, timed_searches,
+    DIM,
+    K,
+    exact_top,
+    index_bytes,
+    make_corpus,
+    make_queries,
+    recall,
+    rss_bytes,
+    timed_searches,
 )
 
 HNSW_EF_SEARCH = (16, 32, 64, 128, 256)
@@ -67,34 +76,36 @@ def build(kind: str, corpus: np.ndarray, ids: np.ndarray, params: dict):
             store.add(ids[start:start + step], corpus[start:start + step])
         return store, None, store
     if kind == "flat":
-        inner = faiss.IndexFlatIP(d)
-        index = faiss.IndexIDMap2(inner)
+        flat = faiss.IndexFlatIP(d)
+        index = faiss.IndexIDMap2(flat)
         index.add_with_ids(corpus, ids)
-        return index, None, inner
+        return index, None, flat
     if kind == "hnsw":
-        inner = faiss.IndexHNSWFlat(d, params["M"], faiss.METRIC_INNER_PRODUCT)
-        inner.hnsw.efConstruction = params["efC"]
-        index = faiss.IndexIDMap2(inner)
+        hnsw = faiss.IndexHNSWFlat(d, params["M"], faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = params["efC"]
+        index = faiss.IndexIDMap2(hnsw)
         index.add_with_ids(corpus, ids)
-        return index, "efSearch", inner
+        return index, "efSearch", hnsw
     if kind in ("ivf", "ivfsq8"):
         nlist = params["nlist"]
         quantizer = faiss.IndexFlatIP(d)
+        ivf: faiss.IndexIVF
         if kind == "ivf":
-            index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
+            ivf = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
         else:
-            index = faiss.IndexIVFScalarQuantizer(quantizer, d, nlist, faiss.ScalarQuantizer.QT_8bit,
-                                                  faiss.METRIC_INNER_PRODUCT)
-        index.own_fields = True
-        quantizer.this.disown()
+            ivf = faiss.IndexIVFScalarQuantizer(quantizer, d, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                                faiss.METRIC_INNER_PRODUCT)
+        ivf.own_fields = True
+        quantizer.this.disown()  # type: ignore[attr-defined]  # SWIG's ownership handle, not in faiss's stubs
         rng = np.random.default_rng(0)
         sample = min(len(corpus), params.get("train_per_list", 40) * nlist)
-        index.cp.seed = 1234
-        index.train(corpus[np.sort(rng.choice(len(corpus), sample, replace=False))])
-        index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+        ivf.cp.seed = 1234
+        ivf.train(corpus[np.sort(rng.choice(len(corpus), sample, replace=False))])
+        # reconstruct and remove by id (DirectMap is missing from faiss's stubs)
+        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]
         for s in range(0, len(corpus), 200_000):
-            index.add_with_ids(corpus[s:s + 200_000], ids[s:s + 200_000])
-        return index, "nprobe", index
+            ivf.add_with_ids(corpus[s:s + 200_000], ids[s:s + 200_000])
+        return ivf, "nprobe", ivf
     raise ValueError(kind)
 
 
@@ -112,14 +123,15 @@ def search_fn(kind: str, index, knob: int | None, allowed: np.ndarray | None = N
 
     def run(q):
         sel = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+        # faiss's stubs lack SearchParametersHNSW and the keyword arguments its SWIG classes take
         if kind == "flat":
-            params = faiss.SearchParameters(sel=sel) if sel is not None else None
+            params = faiss.SearchParameters(sel=sel) if sel is not None else None  # type: ignore[call-arg]
         elif kind == "hnsw":
-            params = faiss.SearchParametersHNSW(sel=sel, efSearch=knob) if sel is not None else \
-                faiss.SearchParametersHNSW(efSearch=knob)
+            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=knob)  # type: ignore[attr-defined]
+                      if sel is not None else faiss.SearchParametersHNSW(efSearch=knob))  # type: ignore[attr-defined]
         else:
-            params = faiss.SearchParametersIVF(sel=sel, nprobe=knob) if sel is not None else \
-                faiss.SearchParametersIVF(nprobe=knob)
+            params = (faiss.SearchParametersIVF(sel=sel, nprobe=knob)  # type: ignore[call-arg]
+                      if sel is not None else faiss.SearchParametersIVF(nprobe=knob))  # type: ignore[call-arg]
         return index.search(q, K, params=params)[1][0]
 
     return run
@@ -138,7 +150,7 @@ def subset_fn(index, allowed: np.ndarray):
 
 
 def configurations(n: int, hnsw_efc: list[int], kinds: list[str]) -> list[tuple[str, str, dict]]:
-    configs = []
+    configs: list[tuple[str, str, dict]] = []
     if "flat" in kinds:
         configs.append(("flat", "Flat", {}))
     if "hnsw" in kinds:
@@ -174,7 +186,8 @@ def bench_one(kind: str, params: dict, corpus, ids, queries, truth, filters, kno
     for knob in knobs:
         found, p50, p95 = timed_searches(search_fn(kind, index, knob), queries)
         row["sweep"][str(knob)] = {"p50_ms": p50, "p95_ms": p95, "recall": recall(found, truth["all"])}
-        log(f"    {knob_name or 'exact'}={knob}: p50 {p50:.2f} ms, p95 {p95:.2f} ms, recall {row['sweep'][str(knob)]['recall']:.3f}")
+        log(f"    {knob_name or 'exact'}={knob}: p50 {p50:.2f} ms, p95 {p95:.2f} ms, "
+            f"recall {row['sweep'][str(knob)]['recall']:.3f}")
     for frac, (allowed_ids, ftruth) in filters.items():
         got = {}
         for knob in (knobs_filtered(kind, knobs) if knob_name else [None]):
@@ -217,7 +230,7 @@ def time_removal(kind: str, index, ids: np.ndarray) -> float:
     return (time.perf_counter() - t) * 1000
 
 
-def knobs_filtered(kind: str, knobs: list[int]) -> list[int]:
+def knobs_filtered(kind: str, knobs: Sequence[int | None]) -> list[int]:
     """Search settings tried under a filter: a filter keeps only some of what each probe visits."""
     if kind == "hnsw":
         return [64, 256, 1024]
@@ -296,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs for sizes above 300,000 (default: --runs)")
     parser.add_argument("--kinds", nargs="+", default=["flat", "hnsw", "ivf", "ivfsq8", "store"],
                         choices=["flat", "hnsw", "ivf", "ivfsq8", "store"],
-                        help="index types; `store` is index.vectors.VectorStore itself, built by adding 20,000 at a time")
+                        help="index types; `store` is index.vectors.VectorStore itself, "
+                             "built by adding 20,000 at a time")
     parser.add_argument("--hnsw-efc", type=int, nargs="+", default=[80, 200], help="HNSW efConstruction values")
     parser.add_argument("--hnsw-efc-large", type=int, nargs="+", default=None,
                         help="efConstruction values for sizes above 300,000 (default: --hnsw-efc)")

@@ -13,6 +13,7 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from eval.metrics import percentile
 MATCH = 0.6  # share of a labelled claim's characters an extracted claim must cover to be that claim
 
 
-def score(items: list[dict], verdicts: list[dict | None]) -> dict:
+def score(items: list[dict], verdicts: Sequence[dict | None]) -> dict:
     """Verdict accuracy (a missed claim is wrong), false contradictions, press errors caught, quote status,
     the right letter named, and claims extracted."""
     n = len(items)
@@ -45,7 +46,8 @@ def score(items: list[dict], verdicts: list[dict | None]) -> dict:
         "press_errors": len(errors),
         "press_errors_caught": sum(1 for _, v in errors if v and v["verdict"] == "contradicted"),
         "quote_accuracy": share(sum(1 for c, v in quoted if v and v.get("quote_status") == c["quote"]), len(quoted)),
-        "right_letter": share(sum(1 for c, v in lettered if v and v["evidence"] and v["evidence"][0]["doc"] == c["doc"]),
+        "right_letter": share(sum(1 for c, v in lettered
+                                  if v and v["evidence"] and v["evidence"][0]["doc"] == c["doc"]),
                               len(lettered)),
         "confusion": {f"{a}->{b}": k for (a, b), k in sorted(confusion.items())},
         "wrong": [c.get("id") for c, ok in zip(items, right) if not ok],

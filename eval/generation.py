@@ -7,8 +7,14 @@ number, date, name, grade, quantifier, direction and negation checks. It must fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from eval import metrics
 from ingest.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from qa.models import Answer
 
 
 def recheck(qa, answer) -> list[str]:
@@ -26,7 +32,7 @@ def recheck(qa, answer) -> list[str]:
     return failing
 
 
-def score_generation(qa, questions: list[dict], results: list[tuple[object, float]]) -> dict:
+def score_generation(qa, questions: list[dict], results: Sequence[tuple[Answer, float]]) -> dict:
     """Figures over (answer, seconds) pairs of the generative answerer for `questions`."""
     sentences = kept = keys_removed = fallbacks = asked = citations = holding = 0
     shown_unsupported: list[str] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import index.offline  # noqa: F401  (must precede the model libraries)
 
+# isort: split
 import json
 import sys
 import time
@@ -35,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     FAISS.from_documents(chunks, embeddings)
     done = time.perf_counter()
     print(json.dumps({"files": len(files), "pages": len(pages), "chunks": len(chunks),
-                      "parse_s": parsed - started, "split_and_load_s": loaded - parsed, "embed_and_index_s": done - loaded}))
+                      "parse_s": parsed - started, "split_and_load_s": loaded - parsed,
+                      "embed_and_index_s": done - loaded}))
     return 0
 
 

@@ -53,7 +53,7 @@ def read_manifest(path: Path | str) -> dict[str, dict]:
 
 
 def _as_dict(meta) -> dict:
-    return asdict(meta) if is_dataclass(meta) else dict(meta)
+    return asdict(meta) if is_dataclass(meta) and not isinstance(meta, type) else dict(meta)
 
 
 def score_metadata(predicted: dict, manifest_path: Path | str) -> dict:
@@ -67,7 +67,7 @@ def score_metadata(predicted: dict, manifest_path: Path | str) -> dict:
     score_metadata({"a": {"doc_type": "jtai", ...}}, "manifest.csv")["fields"]["doc_type"]["accuracy"] -> 1.0
     """
     manifest = read_manifest(manifest_path)
-    tallies = {field: Counter() for field in FIELDS}
+    tallies: dict[str, Counter[str]] = {field: Counter() for field in FIELDS}
     date_by_type: dict[str, Counter] = {}
     mismatches = []
     unscored = []
@@ -80,7 +80,8 @@ def score_metadata(predicted: dict, manifest_path: Path | str) -> dict:
         expected_type = MANIFEST_DOC_TYPES.get(row.get("doc_type", ""), "other")
         got_visit = tuple(meta.get("visit_dates") or ())
         checks = {
-            "local_authority": (normalise_name(meta.get("local_authority")), normalise_name(row.get("local_authority"))),
+            "local_authority": (normalise_name(meta.get("local_authority")),
+                                normalise_name(row.get("local_authority"))),
             "doc_type": (meta.get("doc_type"), expected_type),
             "date": (meta.get("date"), row.get("publication_date") or None),
             "visit_dates": (
@@ -94,13 +95,15 @@ def score_metadata(predicted: dict, manifest_path: Path | str) -> dict:
             ok = got == want
             tallies[field]["correct" if ok else "wrong"] += 1
             if field == "date":
-                date_by_type.setdefault(expected_type, Counter())["correct" if ok else ("none" if got is None else "wrong")] += 1
+                outcome = "correct" if ok else ("none" if got is None else "wrong")
+                date_by_type.setdefault(expected_type, Counter())[outcome] += 1
             if not ok:
                 mismatches.append({"doc_id": doc_id, "field": field, "predicted": got, "expected": want})
     fields = {}
     for field, tally in tallies.items():
         total = tally["correct"] + tally["wrong"]
-        fields[field] = {"correct": tally["correct"], "total": total, "accuracy": tally["correct"] / total if total else None}
+        fields[field] = {"correct": tally["correct"], "total": total,
+                         "accuracy": tally["correct"] / total if total else None}
     by_type = {
         t: {"correct": c["correct"], "none": c["none"], "wrong": c["wrong"], "total": sum(c.values())}
         for t, c in sorted(date_by_type.items())
@@ -137,7 +140,8 @@ def predict_folder(folder: Path, limit: int | None = None) -> tuple[dict, float]
 
 def format_report(score: dict, seconds: float | None = None) -> str:
     """The score as lines of text for people."""
-    lines = [f"documents scored: {score['n']}" + (f" in {seconds:.2f}s of find_metadata" if seconds is not None else "")]
+    timing = f" in {seconds:.2f}s of find_metadata" if seconds is not None else ""
+    lines = [f"documents scored: {score['n']}" + timing]
     for field, s in score["fields"].items():
         acc = f"{s['accuracy']:.1%}" if s["accuracy"] is not None else "n/a"
         lines.append(f"  {field:16} {acc:>7}  ({s['correct']}/{s['total']})")

@@ -42,7 +42,10 @@ def check_grades(index, manifest: Path, pdfs: Path) -> dict:
             unread.append((row["doc_id"], slug(row["local_authority"]), str(e)))
             continue
         event = table.get(row["doc_id"])
-        ours = {area: (event.grade(key).grade if event and event.grade(key) else None) for area, key in AREA_KEYS.items()}
+        ours: dict[str, str | None] = {}
+        for area, key in AREA_KEYS.items():
+            graded = event.grade(key) if event else None
+            ours[area] = graded.grade if graded else None
         theirs = {area: gold.grades.get(area) for area in AREA_KEYS}
         if ours == theirs:
             equal += 1
@@ -61,8 +64,8 @@ def check_dates(index, manifest: Path) -> dict:
     wrong = []
     for row in rows:
         doc = docs.get(row["doc_id"])
-        date = doc and doc["date"]
-        if not date:
+        date = doc["date"] if doc else None
+        if doc is None or not date:
             wrong.append((row["doc_id"], slug(row["local_authority"]), None, row["publication_date"]))
             continue
         dated += 1

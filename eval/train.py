@@ -15,6 +15,7 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from eval.folds import cross_validate as folds_cv
 from eval.harness import load_jsonl, score_questions
 from eval.metrics import evidence_ranks, holds
 from qa.calibrated import LogisticModel, save
+
+if TYPE_CHECKING:
+    from qa.answer import Gathered
 
 SENTENCE_FEATURES = ("sim", "cov", "inv_rank", "hit_dense", "keyword", "grade_row", "grade_match",
                      "area_match", "figure", "figure_match", "name_match", "date_match", "length", "leans",
@@ -42,7 +46,7 @@ class Run:
     """One question as gathered: the item, what was gathered, and the candidates' gold labels."""
 
     item: dict
-    gathered: object
+    gathered: Gathered
     labels: tuple[int, ...]
 
 
@@ -53,7 +57,8 @@ def gather_all(qa, items: list[dict]) -> list[Run]:
         query, hits = qa.search(item["question"])
         g = answerer.gather(query, hits)
         gold = item.get("evidence") or []
-        labels = tuple(int(any(ev["doc"] == c.hit.doc.doc_id and (holds(_quote(c), ev["quote"]) or holds(c.text, ev["quote"]))
+        labels = tuple(int(any(ev["doc"] == c.hit.doc.doc_id
+                               and (holds(_quote(c), ev["quote"]) or holds(c.text, ev["quote"]))
                                for ev in gold)) for c in g.candidates)
         runs.append(Run(item, g, labels))
     return runs
@@ -177,7 +182,8 @@ def diagnose(run: Run, answer) -> dict:
             "answerable": item.get("answerable", True), "abstained": answer.abstained, "uncertain": answer.uncertain,
             "confidence": answer.confidence, "reason": answer.reason, "ranks": evidence_ranks(passages, gold),
             "gold_candidates": sum(run.labels), "candidates": len(g.candidates),
-            "cited": [any(c.doc_id == ev["doc"] and holds(c.quote, ev["quote"]) for c in answer.citations) for ev in gold],
+            "cited": [any(c.doc_id == ev["doc"] and holds(c.quote, ev["quote"]) for c in answer.citations)
+                      for ev in gold],
             "gold": [ev["quote"][:120] for ev in gold], "quotes": [c.quote[:120] for c in answer.citations],
             "scope": g.query.scope.describe(), "loosened": list(g.query.loosened), "refusal": g.refusal}
 

@@ -16,6 +16,7 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eval.claims import score
 from eval.folds import council_of
@@ -23,6 +24,9 @@ from eval.folds import cross_validate as folds_cv
 from eval.harness import load_jsonl
 from eval.train import fit_logistic
 from qa.calibrated import save
+
+if TYPE_CHECKING:
+    from qa.check import ClaimAssessment
 
 FEATURES = {  # feature: the direction its weight may take (0: either)
     "closeness": 1, "sim": 1, "cov": 1, "second": 0, "lacking": -1, "quote_verbatim": 1, "quote_altered": 0,
@@ -37,7 +41,7 @@ MAX_FALSE_CONTRADICTION = 0.01  # on the fitting councils; held-out councils sho
 @dataclass(frozen=True)
 class Assessed:
     item: dict
-    claim: object  # qa.check.ClaimAssessment
+    claim: ClaimAssessment
 
     @property
     def assessment(self):

@@ -146,7 +146,8 @@ def create_app(folder: Path | str | None = None) -> FastAPI:
         path = upload_path(folder, name)
         _save(file, path, letters.settings.max_file_bytes)
         report = letters.add([path])
-        return {"ingested": [Path(p).stem for p in report.ingested], "unchanged": [Path(p).stem for p in report.unchanged],
+        return {"ingested": [Path(p).stem for p in report.ingested],
+                "unchanged": [Path(p).stem for p in report.unchanged],
                 "failed": [{"file": Path(p).name, "reason": r} for p, r in report.failed],
                 "documents": [jsonio.document_json(d) for d in letters.documents()
                               if d.doc_id in {Path(p).stem for p in report.ingested}]}

@@ -28,7 +28,8 @@ class OfstedRetriever(BaseRetriever):
 
     model_config = {"arbitrary_types_allowed": True}
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LangChainDocument]:
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[LangChainDocument]:
         found = self.library.search(query, self.k, self.filters)
         return [
             LangChainDocument(

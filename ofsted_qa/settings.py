@@ -6,7 +6,6 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-
 RUNTIMES = ("onnx-int8", "torch")
 ANSWERERS = ("extractive", "generative")
 PROVIDERS = ("openai", "ollama")
@@ -58,11 +57,13 @@ class Settings:
     llm_base_url: str = _env_field("OFSTED_QA_LLM_BASE_URL", "",
                                    "Endpoint, e.g. http://127.0.0.1:8080/v1 or Ollama's http://127.0.0.1:11434.")
     llm_model: str = _env_field("OFSTED_QA_LLM_MODEL", "", "Model name the endpoint knows.")
-    llm_api_key: str = _env_field("OFSTED_QA_LLM_API_KEY", "", "API key (else OPENAI_API_KEY; local servers need none).")
+    llm_api_key: str = _env_field("OFSTED_QA_LLM_API_KEY", "",
+                                  "API key (else OPENAI_API_KEY; local servers need none).")
     llm_context_tokens: int = _field(1500, "Tokens of passages given to the model, best first, whole sentences.")
     llm_max_tokens: int = _field(300, "Longest answer the model may write, in its tokens.")
     llm_unsupported: str = _env_field("OFSTED_QA_LLM_UNSUPPORTED", "drop",
-                                      "What happens to a written sentence its citation does not support: 'drop' or 'flag'.")
+                                      "What happens to a written sentence its citation does not support: "
+                                      "'drop' or 'flag'.")
 
     # Fields that change what is stored: a stored index refuses a mismatch in any of them.
     SHAPING = ("embedding_model", "tokenizer", "chunk_max_tokens", "chunk_min_tokens", "chunk_overlap_sentences")
