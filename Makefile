@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= var/index
 PORT ?= 8501
 
-.PHONY: install index run serve test test-llm eval bench clean
+.PHONY: install index run serve test test-slow test-llm eval bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,13 @@ WORKERS ?= 2
 serve: install
 	OFSTED_QA_INDEX=$(INDEX) $(BIN)/uvicorn ofsted_qa.api:app --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
+# Tests in three tiers (pytest.ini): `test` the core suite, in minutes; `test-slow` real processes
+# killed mid-write, a real browser, servers and the benchmark's plumbing; `test-llm` a real local model.
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow and not llm"
+
+test-slow: install
+	$(BIN)/python -m pytest -q -m slow
 
 eval: install
 	$(BIN)/python -m eval data/letters --questions ../shared/eval/questions.jsonl --claims ../shared/eval/claims.jsonl

@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,22 +26,42 @@ def free_port() -> int:
 
 
 def start_app(index: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "OFSTED_QA_INDEX": str(index)}
+    # Unbuffered, so the line with the app's address arrives as it is printed (see wait_for_port).
+    env = {**os.environ, "OFSTED_QA_INDEX": str(index), "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--logger.hideWelcomeMessage", "false"]
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, errors="replace")
 
 
-def wait_for_port(port: int, child: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if child.poll() is not None:
-            raise RuntimeError(f"the app exited with status {child.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"the app did not listen on port {port} within {timeout:.0f} s")
+def wait_for_output(child: subprocess.Popen, stream, marker: str, timeout: float, what: str = "the process") -> None:
+    """Return once `child` writes a line containing `marker` to `stream` (its stdout or stderr, a text pipe).
+
+    A thread reads the stream to its end, so the child never blocks on a full pipe; the caller waits
+    for that thread's word, not on a clock. RuntimeError if the child ends first; TimeoutError if
+    neither happens within `timeout` seconds, a guard against a hang.
+    """
+    found: list[str] = []
+    told = threading.Event()
+
+    def read() -> None:
+        for line in stream:
+            if not found and marker in line:
+                found.append(line)
+                told.set()
+        told.set()  # the end of the stream: the child has ended
+
+    threading.Thread(target=read, daemon=True).start()
+    if not told.wait(timeout):
+        raise TimeoutError(f"{what} did not print {marker!r} within {timeout:.0f} s")
+    if not found:
+        raise RuntimeError(f"{what} exited with status {child.wait()} without printing {marker!r}")
+
+
+def wait_for_port(port: int, child: subprocess.Popen, timeout: float = 300) -> None:
+    """Return once the app started by `start_app` listens on `port`: it prints its address after it does."""
+    wait_for_output(child, child.stdout, f"http://127.0.0.1:{port}", timeout, what="the app")
 
 
 def ask_in_browser(page, url: str, question: str, timeout_ms: int = 60_000) -> None:

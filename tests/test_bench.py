@@ -7,6 +7,7 @@ import pytest
 from eval.bench import percentile, run_process, summarise
 
 
+@pytest.mark.slow
 def test_run_process_reports_the_childs_own_peak_memory():
     grow = "b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); print('done')"
     seconds, peak_mib, out = run_process([sys.executable, "-c", grow])
@@ -14,6 +15,7 @@ def test_run_process_reports_the_childs_own_peak_memory():
     assert 200 <= peak_mib < 400
 
 
+@pytest.mark.slow
 def test_run_process_names_a_failure():
     with pytest.raises(RuntimeError, match="boom"):
         run_process([sys.executable, "-c", "raise SystemExit('boom')"])

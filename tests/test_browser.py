@@ -21,6 +21,7 @@ import pytest
 
 from eval.bench_app import CHROMIUM, ask_in_browser, free_port, start_app, wait_for_port
 
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-output" / "browser"
 QUESTION = "What did inspectors say about the caseloads of personal advisers?"

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from eval.claims import score
 from eval.harness import load_jsonl, run_questions, score_questions
 
@@ -46,6 +48,7 @@ def test_a_claim_the_checker_missed_counts_as_wrong():
     assert scored["press_errors_caught"] == 1 and scored["right_letter"] == 1.0
 
 
+@pytest.mark.slow  # builds an index and runs both systems over every question in a child process
 def test_the_command_runs_both_systems_and_saves_a_report(tmp_path):
     out = tmp_path / "report"
     run = subprocess.run(

@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from eval.bench_app import free_port
+from eval.bench_app import free_port, wait_for_output
 from ofsted_qa.settings import Settings
 from qa.service import QA
 
@@ -45,16 +43,11 @@ def server():
     port = free_port()
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gemma_model()), "--host", "127.0.0.1",
            "--port", str(port), "--n_ctx", "4096", "--chat_format", "gemma", "--n_threads", "2"]
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # uvicorn logs "Uvicorn running on <url>" on stderr once the model is loaded and the port listens.
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+    wait_for_output(child, child.stderr, f"Uvicorn running on http://127.0.0.1:{port}", timeout=600,
+                    what="the llama.cpp server")
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=2).read()
-            break
-        except OSError:
-            assert child.poll() is None and time.monotonic() < deadline, "the llama.cpp server did not start"
-            time.sleep(0.2)
     yield url
     child.terminate()
     child.wait(timeout=30)
@@ -115,8 +108,7 @@ def test_the_app_streams_a_written_answer_and_shows_only_what_is_verified(bundle
     monkeypatch.setenv("OFSTED_QA_LLM_MODEL", "gemma-3-270m")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
     at.toggle(key="written").set_value(True)
-    at.text_input(key="question").input("What did inspectors say about the caseloads of personal advisers?")
-    at.button(key="ask").click().run()
+    at.chat_input(key="question").set_value("What did inspectors say about the caseloads of personal advisers?").run()
     assert not at.exception, at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "checked against" in captions or "own sentences are shown" in captions

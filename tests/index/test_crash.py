@@ -1,10 +1,12 @@
 """Killing ingest with SIGKILL at random moments never costs a working, consistent index.
 
-A real `python -m ingest` process writes the bundled letters one document per write (so most of
-its life is spent embedding or writing) and is killed at a random moment, again and again. After
-every kill the index must open consistent (every vector has its row and back) without repair and
-answer from what it holds; the last run must finish the job and give exactly the chunks of an
-index built without interruption.
+A real `python -m ingest` process writes the bundled letters one document per write and is killed
+again and again at a moment drawn at random from those of an uninterrupted run (every SQL statement,
+SQLite's own inside them, the embedding, the vector file's save and the commit; see paused_ingest.py).
+The process says when it is there: half the kills land while it waits at that moment, the others
+as it carries on from it, in the middle of whatever comes next. After every kill the index must
+open consistent (every vector has its row and back) without repair and answer from what it holds;
+the last run must finish the job and give exactly the chunks of an index built without interruption.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,14 +25,13 @@ from index.index import Index
 from qa.service import QA
 
 from tests.conftest import LETTERS, ROOT
+from tests.index import paused_ingest
+from tests.index.paused_ingest import next_moment
 
+pytestmark = pytest.mark.slow
 KILLS = 12
 OUTPUT = ROOT / "test-output"
-
-
-def start_ingest(folder: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "ingest", str(LETTERS), "--index", str(folder), "--quiet", "--batch", "1"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+QUESTION = "What did inspectors say about the caseloads of personal advisers?"
 
 
 def chunk_ids(folder: Path) -> set[str]:
@@ -40,108 +39,98 @@ def chunk_ids(folder: Path) -> set[str]:
         return {c for (c,) in db.execute("SELECT chunk_id FROM chunks")}
 
 
+def run_to_the_end(child) -> int:
+    """Let a stopped (or listing) child finish; its exit status."""
+    child.stdin.close()  # a stop reads end-of-file and goes on
+    for _ in child.stdout:
+        pass
+    child.stdout.close()
+    return child.wait(timeout=300)
+
+
+def kill(child) -> int:
+    os.kill(child.pid, signal.SIGKILL)
+    child.stdin.close()
+    child.stdout.close()
+    return child.wait(timeout=300)
+
+
 def test_kill_9_at_random_moments_leaves_a_consistent_index_that_the_next_ingest_finishes(tmp_path, bundled_index):
     rng = random.Random(20261122)
     folder = tmp_path / "index"
-    # How long an uninterrupted run takes, so kills land anywhere in it.
-    started = time.perf_counter()
-    assert start_ingest(tmp_path / "timing").wait(timeout=300) == 0
-    full_run = time.perf_counter() - started
+    log = tmp_path / "ingest.log"
+    ingest_args = ([LETTERS], folder, "--batch", "1")
+    # The moments of an uninterrupted run: each kind is as likely a target as any other.
+    listing = paused_ingest.start([LETTERS], tmp_path / "listing", "--batch", "1", list_all=True, log=log)
+    seen = Counter(line.rstrip("\n").split(" ", 1)[1] for line in listing.stdout if not line.startswith("done "))
+    assert run_to_the_end(listing) == 0, log.read_text()
 
-    figures = {"kills": 0, "opened_consistent": 0, "answered": 0, "documents_after_each_kill": [], "open_and_check_ms": []}
-    for _ in range(KILLS):
-        child = start_ingest(folder)
-        time.sleep(rng.uniform(0.2, full_run))
-        if child.poll() is not None:  # it finished first: start again from a fresh index
-            assert child.returncode == 0, child.stderr.read().decode()
-            child.stderr.close()
+    figures = {"moments_in_a_run": sum(seen.values()), "kills": 0, "opened_consistent": 0, "answered": 0,
+               "killed_at": [], "documents_after_each_kill": []}
+    for attempt in range(KILLS):
+        kind = rng.choice(sorted(seen))
+        target = f"{kind}#{rng.randint(1, seen[kind])}"
+        carry_on = attempt % 2 == 1
+        child = paused_ingest.start(*ingest_args, stop=(target,), go_on=carry_on, log=log)
+        _, moment = next_moment(child)
+        status = run_to_the_end(child) if moment == "done" else kill(child)
+        if status == 0:  # it finished first: start again from a fresh index
             for path in folder.iterdir():
                 path.unlink()
             continue
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
-        child.stderr.close()
+        assert status == -signal.SIGKILL, log.read_text()
         figures["kills"] += 1
+        figures["killed_at"].append(target + (", going on" if carry_on else ", waiting"))
         if not (folder / "index.sqlite").exists():
             continue  # killed before the database was made
-        opened = time.perf_counter()
         with Index.open(folder) as index:
-            figures["open_and_check_ms"].append(round(1000 * (time.perf_counter() - opened), 1))
-            assert index.consistency is None or index.consistency.ok, index.consistency
+            assert index.consistency is None or index.consistency.ok, (target, index.consistency)
             figures["opened_consistent"] += 1
             with sqlite3.connect(folder / "index.sqlite") as db:
                 assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             documents = len(index.documents())
             figures["documents_after_each_kill"].append(documents)
             if documents:
-                answer = QA(index).ask("What did inspectors say about the caseloads of personal advisers?")
+                answer = QA(index).ask(QUESTION)
                 for c in answer.citations:
                     assert index.document(c.doc_id).text[c.start:c.end] == c.quote
                 figures["answered"] += 1
 
-    finishing = time.perf_counter()
-    last = start_ingest(folder)
-    assert last.wait(timeout=300) == 0, last.stderr.read().decode()
-    last.stderr.close()
-    figures["finishing_ingest_s"] = round(time.perf_counter() - finishing, 1)
-    figures["uninterrupted_ingest_s"] = round(full_run, 1)
+    last = paused_ingest.start(*ingest_args, log=log)
+    assert run_to_the_end(last) == 0, log.read_text()
     with Index.open(folder) as index:
         assert index.consistency.ok and index.consistency.chunks == len(chunk_ids(bundled_index))
     assert chunk_ids(folder) == chunk_ids(bundled_index)
     assert sorted(p.name for p in folder.glob("vectors*")) == [Index.open(folder).vectors_file]
 
     assert figures["kills"] >= KILLS // 2  # most kills landed mid-run
-    assert figures["opened_consistent"] == sum(1 for _ in figures["open_and_check_ms"])
+    assert figures["opened_consistent"] == len(figures["documents_after_each_kill"])
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / "crash.json").write_text(json.dumps(figures, indent=1))
 
 
-# The worst moments, hit exactly: the process SIGKILLs itself there (no cleanup code runs).
+# The worst moments, hit exactly: the process waits there and is killed.
 MOMENTS = {
-    "while embedding": ("index.embedder", "Embedder", "embed_with_spans", "before"),
-    "rows inserted, vectors not yet saved": ("index.store", None, "insert_sentence_vectors", "after"),
-    "new vector file in place, transaction not committed": ("index.vectors", "VectorStore", "save", "after"),
-    "committed, old vector file not yet removed": ("index.index", "Index", "_remove_stale_vector_files", "before"),
+    "while embedding": "embed",
+    "rows inserted, vectors not yet saved": "save vectors",
+    "new vector file in place, transaction not committed": "vectors saved",
+    "committed, old vector file not yet removed": "committed",
 }
-
-KILLER = """
-import importlib, os, signal, sys
-module, owner, name, when, nth = sys.argv[1:6]
-target = importlib.import_module(module)
-holder = getattr(target, owner) if owner != "-" else target
-real = getattr(holder, name)
-calls = [0]
-def wrapped(*args, **kwargs):
-    calls[0] += 1
-    if when == "before" and calls[0] == int(nth):
-        os.kill(os.getpid(), signal.SIGKILL)
-    result = real(*args, **kwargs)
-    if when == "after" and calls[0] == int(nth):
-        os.kill(os.getpid(), signal.SIGKILL)
-    return result
-setattr(holder, name, wrapped)
-if owner == "-":  # functions imported by name elsewhere
-    import index.index
-    setattr(index.index.store, name, wrapped)
-from ingest.__main__ import main
-sys.exit(main(sys.argv[6:]))
-"""
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_kill_at_the_worst_moments(tmp_path, bundled_index, moment):
-    module, owner, name, when = MOMENTS[moment]
     folder = tmp_path / "index"
-    args = [str(LETTERS), "--index", str(folder), "--quiet", "--batch", "1"]
+    log = tmp_path / "ingest.log"
     for nth in (1, 3):  # the first write into a new index, and one into an index with documents
-        child = subprocess.run([sys.executable, "-c", KILLER, module, owner or "-", name, when, str(nth), *args],
-                               cwd=ROOT, capture_output=True, timeout=300)
-        assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+        child = paused_ingest.start([LETTERS], folder, "--batch", "1", stop=(f"{MOMENTS[moment]}#{nth}",), log=log)
+        assert next_moment(child)[1] == MOMENTS[moment], log.read_text()
+        assert kill(child) == -signal.SIGKILL
         with Index.open(folder) as index:
             assert index.consistency is None or index.consistency.ok, (moment, nth, index.consistency)
             if index.documents():
-                QA(index).ask("What did inspectors say about the caseloads of personal advisers?")
-    assert subprocess.run([sys.executable, "-m", "ingest", *args], cwd=ROOT, capture_output=True, timeout=300).returncode == 0
+                QA(index).ask(QUESTION)
+    assert run_to_the_end(paused_ingest.start([LETTERS], folder, "--batch", "1", log=log)) == 0, log.read_text()
     assert chunk_ids(folder) == chunk_ids(bundled_index)
     with Index.open(folder) as index:
         assert index.consistency.ok

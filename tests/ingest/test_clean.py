@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -399,13 +398,13 @@ def test_junk_only_input_gives_empty_text(junk):
     assert clean_text(junk, "pdf") == ""
 
 
-def test_pathological_input_is_fast():
-    cases = ["a@" * 50_000, "a-" * 50_000, "Insert " * 10_000, "T 0300 " + "1" * 20_000, "\n".join(["◼"] * 20_000),
-             "\n".join(f"{i}. Item." for i in range(10_000)), "Comments: " * 20_000, "word " * 100_000]
-    started = time.perf_counter()
+def test_pathological_input_is_cleaned():
+    # At these lengths work that grows with the length takes a second or two; backtracking that grows with
+    # its square or faster would take hours, and the per-test timeout (pytest.ini) fails the test.
+    cases = ["a@" * 500_000, "a-" * 500_000, "Insert " * 100_000, "T 0300 " + "1" * 200_000, "\n".join(["◼"] * 200_000),
+             "\n".join(f"{i}. Item." for i in range(100_000)), "Comments: " * 200_000, "word " * 1_000_000]
     for case in cases:
-        clean_text(case, "pdf")
-    assert time.perf_counter() - started < 10
+        assert len(clean_text(case, "pdf")) <= 2 * len(case)  # a line break added per line at most
 
 
 _TOKENS = st.sampled_from(

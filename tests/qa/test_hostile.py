@@ -15,7 +15,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -64,13 +63,12 @@ def _verbatim(qa, citation_or_hit) -> bool:
 
 
 # ------------------------------------------------------------------ the library
+# A hostile input that made the library hang fails under the per-test timeout (pytest.ini).
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_questions_abstain_or_quote_the_letters(bundled_qa, state_before, name):
-    started = time.perf_counter()
     answer = bundled_qa.ask(HOSTILE[name])
-    assert time.perf_counter() - started < 10
     assert answer.abstained is (name not in ANSWERED)
     if name in NO_WORDS:
         assert answer.reason == NO_WORDS_REASON and answer.hits == ()
@@ -81,18 +79,14 @@ def test_hostile_questions_abstain_or_quote_the_letters(bundled_qa, state_before
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_queries_search_safely(bundled_qa, state_before, name):
-    started = time.perf_counter()
     _, hits = bundled_qa.search(HOSTILE[name])
-    assert time.perf_counter() - started < 10
     assert hits == [] if name in NO_WORDS else 0 < len(hits) <= 10
     assert all(_verbatim(bundled_qa, h.chunk) for h in hits)
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_texts_check_to_nothing_found(bundled_qa, state_before, name):
-    started = time.perf_counter()
     verdicts = bundled_qa.check(HOSTILE[name])
-    assert time.perf_counter() - started < 10
     # A blank text and the repeated question hold no claim; anything else is one claim the letters do not make.
     expected = 0 if name in ("empty", "whitespace", "long question") else 1
     assert [v.verdict for v in verdicts] == ["not_found"] * expected
@@ -269,6 +263,7 @@ assert qa_main(["ask", "What did inspectors say about PA caseloads?", "--index",
 """
 
 
+@pytest.mark.slow  # a model export, an ingest and an answer in a child process
 def test_ingest_and_ask_work_with_the_network_blocked(tmp_path):
     # A fresh model cache: the int8 ONNX export happens here too, offline.
     run = _cli("-c", GUARD, str(LETTERS), str(tmp_path / "index"), timeout=300,
