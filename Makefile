@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= var/index
 PORT ?= 8501
 
-.PHONY: install index run serve test test-slow test-llm eval bench clean
+.PHONY: install index run serve lint test test-slow test-llm eval bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ serve: install
 
 # Tests in three tiers (pytest.ini): `test` the core suite, in minutes; `test-slow` real processes
 # killed mid-write, a real browser, servers and the benchmark's plumbing; `test-llm` a real local model.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 test: install
 	$(BIN)/python -m pytest -q -m "not slow and not llm"
 

@@ -136,13 +136,14 @@ def load_report(samples: list[Sample], started: float, stopped: float, aims: Aim
         },
     }
     if ingest is not None:
-        report["ingest"] = ingest = dict(ingest)
+        ingest = dict(ingest)
+        report["ingest"] = ingest
         if ingest.get("started") is not None:
             begin = max(started, ingest["started"])
             end = min(stopped, ingest.get("finished") or stopped)
             overlap = max(end - begin, 0.0)
             inside, outside = split_by_window(samples, begin, end) if overlap else ([], samples)
-            report["ingest"]["overlap_s"] = round(overlap, 2)
+            ingest["overlap_s"] = round(overlap, 2)
             report["while_ingesting"] = by_kind(inside, overlap) if overlap else None
             report["not_ingesting"] = by_kind(outside, seconds - overlap) if seconds - overlap > 1 else None
     return report
@@ -294,7 +295,7 @@ class IngestRun:
             self.proc.kill()
             self.proc.wait()
             out["note"] = f"killed: still running {timeout:.0f} s after the load ended"
-        out["exit_code"] = None if self.finished is None else self.proc.returncode
+        out["exit_code"] = None if self.finished is None or self.proc is None else self.proc.returncode
         if self.started is not None:
             out["seconds"] = round((self.finished or time.time()) - self.started, 1)
         lines = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines() if self.log.exists() else []
@@ -331,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.ingest_folder) != bool(args.index):
         parser.error("--ingest-folder and --index go together")
     url = args.url.rstrip("/")
-    weights = tuple(int(w) for w in args.mix.split(":"))
+    ask_weight, _, search_weight = args.mix.partition(":")
+    weights = (int(ask_weight), int(search_weight))
     questions = read_questions(args.questions)
     if not questions:
         parser.error("no questions in " + ", ".join(map(str, args.questions)))
@@ -363,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 2
         finally:
-            if run is not None:
+            if run is not None and ingest is not None:
                 ingest.update(run.finish(args.ingest_timeout))
         if ingest is not None:
             ingest["documents_after"] = document_count(url)

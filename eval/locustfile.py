@@ -29,7 +29,7 @@ def _record_every_request(environment, **_kwargs) -> None:
     # Locust's own statistics round times above 100 ms to two significant figures; the raw
     # timings let eval.load compute exact percentiles and split the run around the ingest.
     samples: list[list] = []
-    window = {"started": None, "stopped": None}
+    window: dict[str, float | None] = {"started": None, "stopped": None}
 
     def on_request(name, response_time, response=None, exception=None, **_kw):
         status = getattr(response, "status_code", 0) or 0

@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -94,7 +95,7 @@ def multipart(field: str, filename: str, data: bytes) -> tuple[bytes, str]:
 
 def find_named(marker: str, roots: list[Path], depth: int = 6) -> list[Path]:
     """Files whose names contain `marker` under `roots`, up to `depth` folders down."""
-    found = set()
+    found: set[Path] = set()
     for root in roots:
         if not root.is_dir():
             continue
@@ -162,7 +163,7 @@ def probe_bad_bodies(url: str) -> list[Check]:
     checks = [judge_error_body(f"POST /v1/{path} with {what} -> 4xx with detail",
                                requests.post(f"{url}/v1/{path}", data=body, headers=raw, timeout=60))
               for path, body, what in bad]
-    odd = [("search", {"query": "care leavers", "k": 0}, "k=0"),
+    odd: list[tuple[str, dict[str, Any], str]] = [("search", {"query": "care leavers", "k": 0}, "k=0"),
            ("search", {"query": "care leavers", "k": -1}, "k=-1"),
            ("search", {"query": "care leavers", "k": 10**9}, "k=10^9"),
            ("search", {"query": "", "k": 10}, "empty query"),

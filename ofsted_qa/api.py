@@ -130,10 +130,11 @@ def create_app(folder: Path | str | None = None) -> FastAPI:
             raise HTTPException(404, f"no official letters about {council!r} are indexed; GET /v1/councils lists them")
         return {"council": events[0].council, "events": [jsonio.event_json(e) for e in events]}
 
-    @app.post("/v1/documents", status_code=201, summary="Upload a letter and ingest it (needs the bearer token)")
-    def upload(letters: Letters, file: Annotated[UploadFile, File(description="PDF, text, Markdown, HTML or Word")],
-               authorization: Annotated[str | None, Header()] = None) -> dict:
-        _authorise(authorization)
+    # The token is checked first, as a dependency: a write without it is a 401 whatever else is wrong with it.
+    @app.post("/v1/documents", status_code=201, summary="Upload a letter and ingest it (needs the bearer token)",
+              dependencies=[Depends(_writer)])
+    def upload(letters: Letters,
+               file: Annotated[UploadFile, File(description="PDF, text, Markdown, HTML or Word")]) -> dict:
         name = file.filename or "upload"
         if _NOT_A_PLAIN_NAME.search(name):
             raise HTTPException(400, f"{name!r}: an upload's name must be a plain file name, with no folder in it")
@@ -153,6 +154,10 @@ def create_app(folder: Path | str | None = None) -> FastAPI:
                               if d.doc_id in {Path(p).stem for p in report.ingested}]}
 
     return app
+
+
+def _writer(authorization: Annotated[str | None, Header()] = None) -> None:
+    _authorise(authorization)
 
 
 def _authorise(authorization: str | None) -> None:

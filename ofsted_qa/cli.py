@@ -39,7 +39,8 @@ def serve(argv: list[str]) -> int:
     from ofsted_qa.settings import default_index_dir
 
     parser = argparse.ArgumentParser(prog="ofsted-qa serve", description="Serve the HTTP API.")
-    parser.add_argument("--index", default=None, help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
+    parser.add_argument("--index", default=None,
+                        help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2, help="processes answering requests (default 2)")

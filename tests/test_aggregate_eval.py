@@ -10,8 +10,19 @@ from pathlib import Path
 import pytest
 
 from eval.aggregate import score, summary
-from eval.aggregate_gold import (RI, GoldError, Record, end_date, gold, ilacs_grades, named_councils, pdf_text,
-                                 send_outcome, sif_grades, visit_dates_in_letter)
+from eval.aggregate_gold import (
+    RI,
+    GoldError,
+    Record,
+    end_date,
+    gold,
+    ilacs_grades,
+    named_councils,
+    pdf_text,
+    send_outcome,
+    sif_grades,
+    visit_dates_in_letter,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = ROOT / "data" / "letters"

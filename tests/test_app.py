@@ -285,8 +285,8 @@ def test_check_page_checks_an_uploaded_article_and_reports_an_unreadable_one(app
     assert len(app.error) == 1 and "not a readable PDF" in app.error[0].value
     assert "check_result" not in app.session_state
 
-    article = ("Council told to improve\n\nThe council's new chief executive opened a library on Tuesday.\n\n"
-               "Ofsted said long-term placement stability, at 63%, is above comparators.\n").encode()
+    article = (b"Council told to improve\n\nThe council's new chief executive opened a library on Tuesday.\n\n"
+               b"Ofsted said long-term placement stability, at 63%, is above comparators.\n")
     app.get("file_uploader")[0].set_value([("bcp story.txt", article, "text/plain")])
     app.run()
     app.button(key="check").click().run()
@@ -325,9 +325,9 @@ def test_upload_is_saved_safely_and_searchable_at_once(bundled_index, tmp_path, 
     folder = tmp_path / "index"
     shutil.copytree(bundled_index, folder)
     at = go_to(start(folder, monkeypatch), "Add letters")
-    letter = ("Dear Director\n\nMonitoring visit to Bournemouth, Christchurch and Poole children's services\n\n"
-              "Inspectors found that the zebrafinch protocol for care leavers is applied consistently "
-              "and that young people value it.\n\nYours sincerely\n").encode()
+    letter = (b"Dear Director\n\nMonitoring visit to Bournemouth, Christchurch and Poole children's services\n\n"
+              b"Inspectors found that the zebrafinch protocol for care leavers is applied consistently "
+              b"and that young people value it.\n\nYours sincerely\n")
     at.get("file_uploader")[0].set_value([("../../évian lettre été.txt", letter, "text/plain")])
     at.run()
     at.button(key="add").click().run()

@@ -8,8 +8,8 @@ import re
 import pytest
 
 import app_views as v
-from ingest.uploads import MAX_NAME_BYTES
 from index.index import Filters
+from ingest.uploads import MAX_NAME_BYTES
 
 MARKED = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
 

@@ -8,7 +8,6 @@ import pytest
 
 from eval.claims import score
 from eval.harness import load_jsonl, run_questions, score_questions
-
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data"

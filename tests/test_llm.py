@@ -18,7 +18,6 @@ import pytest
 from eval.bench_app import free_port, wait_for_output
 from ofsted_qa.settings import Settings
 from qa.service import QA
-
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.llm

@@ -92,6 +92,7 @@ def _upload(client, name: str, data: bytes, token: str | None = TOKEN):
 
 
 def test_writes_need_the_token(client, folder):
+    assert client.post("/v1/documents").status_code == 401  # no token and no file: the token is asked for first
     data = LETTER.read_bytes()
     assert _upload(client, "a.txt", data, token=None).status_code == 401
     assert _upload(client, "a.txt", data, token="wrong").status_code == 401

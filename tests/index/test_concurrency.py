@@ -14,7 +14,6 @@ import pytest
 
 from index.index import Index
 from qa.service import QA
-
 from tests.conftest import CORPUS_TXT, LETTERS, ROOT
 from tests.index import paused_ingest
 from tests.index.paused_ingest import go_on, next_moment

@@ -23,7 +23,6 @@ import pytest
 
 from index.index import Index
 from qa.service import QA
-
 from tests.conftest import LETTERS, ROOT
 from tests.index import paused_ingest
 from tests.index.paused_ingest import next_moment

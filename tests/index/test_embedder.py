@@ -11,7 +11,6 @@ from ingest.pipeline import prepare
 from ingest.readers import file_sha256
 from ingest.sentences import split_sentences
 from ofsted_qa.settings import Settings
-
 from tests.conftest import LETTERS
 
 NAME = Settings().embedding_model

@@ -10,7 +10,6 @@ from index.errors import IndexLocked, IndexMissing, SettingsMismatch
 from index.index import Filters, Index
 from ingest.pipeline import ingest
 from ofsted_qa.settings import Settings
-
 from tests.conftest import LETTERS
 
 

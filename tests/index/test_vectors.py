@@ -6,10 +6,9 @@ Real FAISS on small clustered corpora, with the threshold lowered so the HNSW pa
 import numpy as np
 import pytest
 
-from index.errors import IndexDamaged
-
 import index.vectors as vectors_module
 from eval.bench_scale import exact_top, make_corpus, make_queries, recall
+from index.errors import IndexDamaged
 from index.vectors import VectorStore, filtered_ef
 
 DIM = 384

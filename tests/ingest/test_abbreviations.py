@@ -1,5 +1,4 @@
 from ingest.abbreviations import find_abbreviations
-
 from tests.conftest import LETTERS
 
 

@@ -16,7 +16,6 @@ import sys
 import pytest
 
 from index.index import Index
-
 from tests.conftest import LETTERS, ROOT
 
 GOOD_LETTER = LETTERS / "000_49ecad93d48c1fcf.txt"

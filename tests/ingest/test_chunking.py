@@ -7,7 +7,6 @@ from ingest.chunking import chunk_document
 from ingest.pipeline import prepare
 from ingest.readers import file_sha256
 from ofsted_qa.settings import Settings
-
 from tests.conftest import LETTERS
 
 SETTINGS = Settings()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ ILACS_2025 = "bournemouth-christchurch-poole__2025-01-29__ilacs-inspection.pdf"
 ALL = sorted(p.name for p in LETTERS.iterdir() if p.suffix in (".txt", ".pdf"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str):
     return read_file(LETTERS / name)  # read each bundled file once
 
@@ -34,7 +34,7 @@ def raw(name: str) -> str:
     return _read(name).text
 
 
-@lru_cache(maxsize=None)
+@cache
 def cleaned(name: str) -> str:
     return clean_text(_read(name).text, _read(name).format)
 

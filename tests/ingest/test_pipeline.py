@@ -7,7 +7,6 @@ import sys
 from index.index import Index
 from ingest.pipeline import ingest
 from ofsted_qa.settings import Settings
-
 from tests.conftest import LETTERS, ROOT
 
 

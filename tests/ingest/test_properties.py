@@ -26,9 +26,8 @@ from ingest.judgements import find_judgements
 from ingest.metadata import find_metadata
 from ingest.models import DOC_TYPES, SOURCE_KINDS, Document, Metadata
 from ingest.sentences import split_sentences
-from ofsted_qa.settings import Settings
 from ingest.tokens import count_tokens
-
+from ofsted_qa.settings import Settings
 from tests.conftest import CORPUS_TXT
 
 SETTINGS = Settings()

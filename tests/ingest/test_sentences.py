@@ -1,5 +1,4 @@
 from ingest.sentences import split_sentences
-
 from tests.conftest import LETTERS
 
 

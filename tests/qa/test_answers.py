@@ -15,7 +15,7 @@ def test_pa_caseloads_are_answered_from_the_fifth_monitoring_visit(corpus_qa):
     assert cited.doc_id == "001_48f99557a5b80f02"
     assert cited.date == "2024-01-12"
     assert cited.section == "Findings and evaluation of progress"
-    assert "[%d]" % cited.n in answer.text
+    assert f"[{cited.n}]" in answer.text
 
 
 def test_every_citation_is_verbatim_and_points_at_its_offsets(corpus_qa):

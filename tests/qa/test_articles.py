@@ -5,7 +5,6 @@ import pytest
 from qa.check import check_document
 from qa.claims import find_claims
 from qa.report import to_csv, to_markdown
-
 from tests.conftest import LETTERS
 
 NOVEMBER_2020 = "bournemouth-christchurch-poole__2020-11-27__focused-visit"
