@@ -193,6 +193,10 @@ def _handlers(app: FastAPI) -> None:
     async def invalid(_: Request, e: RequestValidationError) -> JSONResponse:
         parts = []
         for error in e.errors():
+            if error.get("type") == "json_invalid":
+                at = error.get("loc", ("body", "?"))[-1]
+                parts.append(f"the body is not valid JSON (at character {at})")
+                continue
             where = ".".join(str(x) for x in error.get("loc", ()) if x != "body")
             parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
         return JSONResponse({"detail": "; ".join(parts) or "invalid request"}, status_code=422)
