@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from index.errors import IndexError_
 from ofsted_qa.settings import InvalidSettings, Settings, default_index_dir
+
+# Ingest is batch work: it gives way to people waiting on answers (measured: with 32 clients on the API and an
+# ingest running, p99 483 ms at the lowest priority against 577-783 ms at the same priority as the server).
+NICENESS = 19
+
+
+def lower_priority(niceness: int) -> None:
+    """Lower this process's CPU priority by `niceness` (where the system allows it)."""
+    if niceness > 0:
+        try:
+            os.nice(niceness)
+        except (AttributeError, OSError):
+            pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +42,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="files larger than this are refused (default %(default).0f)")
     parser.add_argument("--batch", type=int, default=Settings.write_batch_documents, metavar="N",
                         help="documents stored per index write (default %(default)s): a crash loses at most N")
+    parser.add_argument("--niceness", type=int, default=NICENESS, metavar="N",
+                        help="lower this process's CPU priority by N (default %(default)s): a server answering on "
+                        "the same machine keeps its speed, and on an idle machine nothing changes; 0 keeps it")
     args = parser.parse_args(argv)
 
     from index.index import Index
     from ingest.pipeline import ingest
+
+    lower_priority(args.niceness)
 
     folder = args.index or default_index_dir()
     try:

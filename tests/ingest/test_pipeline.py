@@ -31,3 +31,13 @@ def test_cli_names_failures_and_exits_with_the_documented_status(tmp_path):
     assert run.returncode == 2
     assert f"failed: {tmp_path / 'only.pdf'}: not a readable PDF" in run.stderr
     assert "0 ingested, 0 unchanged, 1 failed" in run.stderr
+
+
+def test_the_ingest_command_gives_way_to_people_waiting_on_answers():
+    from ingest.__main__ import NICENESS
+
+    code = ("import os; from ingest.__main__ import lower_priority; before = os.nice(0); lower_priority(3); "
+            "after = os.nice(0); lower_priority(0); print(after - before, os.nice(0) - after)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["3", "0"]
+    assert NICENESS > 0
