@@ -183,6 +183,9 @@ def _match(doc: Document, selection: Selection) -> Match | None:
         if meta.outcome is None or meta.outcome.grade not in selection.outcomes:
             return None
         return Match(doc, (meta.outcome,))
+    if selection.unit == "areas" and not selection.grades:
+        rows = tuple(j for j in meta.judgements if j.area != "Overall effectiveness")  # "which areas were graded"
+        return Match(doc, rows) if rows else None
     if selection.grades:
         if selection.area == ANY_AREA:
             rows = tuple(j for j in meta.judgements if j.grade in selection.grades)

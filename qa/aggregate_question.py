@@ -71,6 +71,18 @@ _TIMELINE = re.compile(
 # A yes-or-no question ("was every area outstanding?") is answered from the passages and grade tables, unless it
 # asks across a council's history ("has X ever been rated outstanding?") or of several councils.
 _YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|will)\b", re.I)
+_BEYOND = re.compile(r"\b(?:not|no|never|without|except|none|neither|nor|n't)\b|n't\b|\bmore than\b|\bfewer than\b|"
+                     r"\bless than\b|\btwice\b|\bin a row\b|\bonly\b|\bmost\b|\bleast\b|\bfirst\b|\bmajority\b|"
+                     r"\bproportion\b|\bpercentage\b|\baverage\b", re.I)
+_EVERY_AREA = re.compile(r"\b(?:every|all)\s+(?:of (?:the|its|their) )?(?:judgements?|judgments?|areas?|grades?)\b|"
+                         r"\bacross the board\b", re.I)
+_RANKING = re.compile(r"\b(?:best|worst|highest|lowest|strongest|weakest|top|bottom)\b", re.I)
+_COMPARATIVE = re.compile(r"\b(?:better|worse|higher|lower|stronger|weaker)\b", re.I)
+_CHANGE_ACROSS = re.compile(r"\b(?:improved|improving|improves|got (?:better|worse)|declined|declining|downgraded|"
+                            r"upgraded|went (?:up|down)|gone (?:up|down)|moved (?:up|down))\b|"
+                            r"\bfrom (?:an? )?(?:outstanding|good|inadequate|requires? improvement|RI)\b"
+                            r"[^.?]{0,30}?\bto\b", re.I)
+_PRESENT = re.compile(r"\b(?:is|are)\s+(?:\w+\s+)?(?:rated|graded|judged)\b", re.I)
 _QUOTING = re.compile(r"[\"“”‘]|(?<![A-Za-z])'(?=[A-Za-z])|\bbut\b", re.I)
 _GRADED_NAMED = re.compile(r"\b(?:ILACS|SIF|full inspections?|graded inspections?|children's services inspections?)\b",
                            re.I)
@@ -173,7 +185,7 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
     if _QUOTING.search(question) or not _only_aggregate_words(question):
         return None  # a quotation, or a "but" setting one fact against another, is read from the passages
     kind = _kind(question, named)
-    if kind is None:
+    if kind is None or _beyond_a_selection(question, named):
         return None
     known = tuple(n for n in named if n in indexed_authorities)
     unknown = tuple(n for n in named if n not in indexed_authorities)
@@ -199,13 +211,31 @@ def read_selection(question: str, indexed_authorities: set[str]) -> Selection | 
     elif _COUNCILS_UNIT.search(question) or _LOCAL_AREAS.search(question):
         unit = "councils"
     area = None
-    if grades:
+    if grades or unit == "areas":
         area = ANY_AREA if (_ANY_AREA.search(question) or unit == "areas") else area_named(question)
     elif area_named(question) != "overall effectiveness":
         area = area_named(question)  # "how has the grade for Knowsley care leavers changed": that row is cited
-    latest = kind == "compare" or ((names_latest(question) or bool(_NOW.search(question))) and kind != "timeline")
+    undated = not years and first is None and last is None
+    now = bool(_NOW.search(question)) or (undated and bool(_PRESENT.search(question)))  # "which councils are rated…"
+    latest = kind == "compare" or ((names_latest(question) or now) and kind != "timeline")
     return Selection(kind=kind, unit=unit, councils=known, unknown_councils=unknown, doc_types=types, years=years,
                      first_year=first, last_year=last, latest=latest, area=area, grades=grades, outcomes=outcomes)
+
+
+def _beyond_a_selection(question: str, named: list[str]) -> bool:
+    """True for a question a selection of documents cannot answer exactly: a negation ("which councils have not
+    had a focused visit?"), a comparison of counts or a superlative ("more than one", "the most", "the first"),
+    "every area", a change across councils ("which councils improved?"), "better than" one council. Such a
+    question goes to the passages rather than being answered, wrongly, with a count."""
+    text = _GOOD_OR_BETTER.sub(" ", _BELOW_GOOD.sub(" ", question))  # "not good", "good or better" are grades
+    text = re.sub(r"\bfrom first to last\b|\bmost recent\b|\bnot yet\b", " ", text, flags=re.I)
+    if _BEYOND.search(text):
+        return True
+    if _EVERY_AREA.search(text) and _grades(question):
+        return True  # "rated outstanding in every area": all rows, which a selection by any row cannot say
+    if len(named) < 2 and (_RANKING.search(text) or _COMPARATIVE.search(text)):
+        return True
+    return not named and bool(_CHANGE_ACROSS.search(text))
 
 
 def _kind(question: str, named: list[str]) -> str | None:

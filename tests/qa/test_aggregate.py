@@ -83,6 +83,11 @@ def test_the_parts_of_a_selection():
     assert s.doc_types == ("ilacs_inspection",)
     s = read_selection("Are any councils rated inadequate for looked-after children at the moment?", COUNCILS)
     assert (s.area, s.latest) == ("children in care", True)
+    s = read_selection("Which councils are rated inadequate?", COUNCILS)
+    assert s.latest  # the present tense asks what they are rated now
+    assert not read_selection("Which councils were rated inadequate in 2021?", COUNCILS).latest
+    s = read_selection("How many areas were graded in Bury's latest inspection?", COUNCILS)
+    assert (s.unit, s.area, s.grades) == ("areas", ANY_AREA, ())
     s = read_selection("count the SEND inspectons rated inconsistent in 2024", COUNCILS)
     assert (s.doc_types, s.outcomes, s.years) == (("area_send",), ("Inconsistent experiences and outcomes",), (2024,))
     s = read_selection("Pull up the JTAI letters for inspections that took place before 2020", COUNCILS)
@@ -107,6 +112,16 @@ def test_the_parts_of_a_selection():
     "Have things got better for Bury's care leavers since the 2022 inspection?",
     "Sandwell was rated 'requires improvement' overall in 2022, but what grade did leadership get?",
     "Which councils were criticised for drift?",
+    # a selection of documents cannot say these exactly: they go to the passages rather than get a wrong count
+    "Which councils improved from inadequate to good?",
+    "How many councils were not inspected in 2022?",
+    "Which councils have not had a focused visit?",
+    "Which councils were rated outstanding in every area?",
+    "Which councils have had more than one ILACS inspection?",
+    "Which council has the most focused visits?",
+    "Which was the first council rated outstanding?",
+    "Which councils have only ever been rated good?",
+    "Which councils are rated better than Bury?",
     "",
 ])
 def test_questions_about_what_letters_say_are_left_to_the_passages(question):
@@ -178,6 +193,12 @@ def test_a_comparison_cites_every_grade_of_each_latest_report(many):
     rows = sum(len(many.index.document(d).meta.judgements) for d in _docs(answer))
     assert len(answer.citations) == rows == 9  # Bexley 2018 grades four areas, BCP 2024 five
     assert "Overall effectiveness: Bexley Outstanding [4]; Bournemouth, Christchurch and Poole Good [9]." in answer.text
+
+
+def test_the_areas_a_report_graded_are_counted_without_overall_effectiveness(many):
+    answer = many.ask(f"How many areas were graded in {BCP}'s latest inspection?")
+    assert answer.aggregate.count == 4 and len(answer.citations) == 4
+    assert all(not c.quote.startswith("Overall effectiveness") for c in answer.citations)
 
 
 def test_area_send_outcomes(many):
