@@ -13,7 +13,10 @@ import logging
 import os
 import re
 import secrets
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,13 +31,14 @@ from ingest.readers import SUPPORTED
 from ingest.uploads import upload_path
 from ofsted_qa.filters import InvalidFilter
 from ofsted_qa.library import Library, open_index
-from ofsted_qa.settings import InvalidSettings, default_index_dir
+from ofsted_qa.settings import InvalidSettings, Settings, default_index_dir
 from qa import jsonio
 
 log = logging.getLogger("ofsted_qa.api")
 MAX_QUESTION = 2_000
 MAX_TEXT = 200_000
 UPLOAD_CHUNK = 1 << 20
+UPLOAD_OVERHEAD = 1 << 20  # room for the multipart envelope around a file of the largest size
 _NOT_A_PLAIN_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|\.\.|^[A-Za-z]:")  # folders, control characters, hidden, drives
 
 
@@ -91,6 +95,20 @@ def create_app(folder: Path | str | None = None) -> FastAPI:
     app.state.service = service
     _handlers(app)
 
+    @app.middleware("http")
+    async def writes_need_the_token_first(request: Request, call_next):
+        """The token and the declared size of an upload are checked before its body is read."""
+        if request.method == "POST" and request.url.path == "/v1/documents":
+            try:
+                _authorise(request.headers.get("authorization"))
+            except HTTPException as e:
+                return JSONResponse({"detail": e.detail}, status_code=e.status_code, headers=e.headers)
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > Settings.max_file_bytes + UPLOAD_OVERHEAD:
+                return JSONResponse({"detail": f"the upload is larger than the {Settings.max_file_bytes / 1e6:.0f} MB "
+                                               f"limit"}, status_code=413)
+        return await call_next(request)
+
     @app.get("/health", summary="200 once the index is open")
     def health(letters: Letters) -> dict:
         return {"status": "ok", "documents": len(letters.documents()), "index": str(letters.folder)}
@@ -145,13 +163,18 @@ def create_app(folder: Path | str | None = None) -> FastAPI:
         folder = letters.folder / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         path = upload_path(folder, name)
-        _save(file, path, letters.settings.max_file_bytes)
-        report = letters.add([path])
-        return {"ingested": [Path(p).stem for p in report.ingested],
-                "unchanged": [Path(p).stem for p in report.unchanged],
+        indexed = letters.document(path.stem)
+        if indexed is not None and Path(indexed.path).resolve().parent != folder.resolve():
+            raise HTTPException(409, f"{name!r}: a document with the id {path.stem!r} is already indexed from "
+                                     f"{Path(indexed.path).name}; upload it under another name")
+        with _saved(file, path, letters.settings.max_file_bytes):
+            report = letters.add([path])
+            if report.failed and not (report.ingested or report.unchanged):
+                raise HTTPException(422, "; ".join(f"{Path(p).name}: {reason}" for p, reason in report.failed))
+        ingested = {Path(p).stem for p in report.ingested}
+        return {"ingested": sorted(ingested), "unchanged": [Path(p).stem for p in report.unchanged],
                 "failed": [{"file": Path(p).name, "reason": r} for p, r in report.failed],
-                "documents": [jsonio.document_json(d) for d in letters.documents()
-                              if d.doc_id in {Path(p).stem for p in report.ingested}]}
+                "documents": [jsonio.document_json(d) for d in letters.documents() if d.doc_id in ingested]}
 
     return app
 
@@ -170,12 +193,16 @@ def _authorise(authorization: str | None) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def _save(file: UploadFile, path: Path, limit: int) -> None:
-    """Copy the upload to `path`, refusing (and removing) it past `limit` bytes."""
+@contextmanager
+def _saved(file: UploadFile, path: Path, limit: int) -> Iterator[None]:
+    """The upload written to `path` for the block's work, refusing it past `limit` bytes; if the block fails,
+    `path` is as it was before (an earlier upload of the same name is put back)."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".part")
+    tmp = Path(temp)
+    previous = path.with_name(f".{path.name}.previous")
     written = 0
-    tmp = path.with_name(path.name + ".part")
     try:
-        with open(tmp, "wb") as out:
+        with os.fdopen(handle, "wb") as out:
             while chunk := file.file.read(UPLOAD_CHUNK):
                 written += len(chunk)
                 if written > limit:
@@ -183,7 +210,18 @@ def _save(file: UploadFile, path: Path, limit: int) -> None:
                 out.write(chunk)
         if written == 0:
             raise HTTPException(400, f"{path.name}: the file is empty")
+        had = path.exists()
+        if had:
+            path.replace(previous)
         tmp.replace(path)
+        try:
+            yield
+        except BaseException:
+            path.unlink(missing_ok=True)
+            if had:
+                previous.replace(path)
+            raise
+        previous.unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
 

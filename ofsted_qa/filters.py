@@ -44,8 +44,15 @@ def filters_from(mapping: Mapping | None) -> Filters:
     return Filters(**values)
 
 
+MAX_VALUES = 100  # values one filter may list
+
+
 def _value(key: str, field: str, raw):
-    items = raw if isinstance(raw, list) else [raw]
+    items = list(dict.fromkeys(raw if isinstance(raw, list) else [raw])) if _hashable(raw) else None
+    if items is None:
+        raise InvalidFilter(f"{key}: give a value or a list of values")
+    if len(items) > MAX_VALUES:
+        raise InvalidFilter(f"{key}: at most {MAX_VALUES} values, not {len(items)}")
     if field == "local_authorities":
         return tuple(_council(key, item) for item in items)
     if field == "doc_types":
@@ -82,13 +89,21 @@ def _doc_type(key: str, item) -> str:
 
 
 def _year(key: str, item) -> int:
+    if isinstance(item, bool) or (isinstance(item, float) and not item.is_integer()):
+        raise InvalidFilter(f"{key}: {item!r} is not a year")
     try:
         year = int(item)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidFilter(f"{key}: {item!r} is not a year") from None
-    if isinstance(item, bool) or not 1990 <= year <= 2100:
+    if not 1990 <= year <= 2100:
         raise InvalidFilter(f"{key}: {item!r} is not a year")
     return year
+
+
+def _hashable(raw) -> bool:
+    """A value, or a list of values, of the kinds JSON gives (no objects or nested lists)."""
+    items = raw if isinstance(raw, list) else [raw]
+    return all(isinstance(item, (str, int, float, bool)) or item is None for item in items)
 
 
 def _date(key: str, raw) -> str:

@@ -7,7 +7,8 @@
         for c in answer.citations:
             print(c.n, c.title, c.quote)
 
-Every result is a frozen dataclass (`Answer`, `Searched`, `Verdict`, `Document`, `Event`, `IngestReport`);
+Results are frozen dataclasses (`Answer`, `Searched`, `Verdict`, `Document`, `Event`), and `add` gives the
+ingest's `IngestReport`;
 `qa.jsonio` gives the JSON shapes the command line and the HTTP API print.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from index.filters import Filters
 from index.index import Index
 from ingest.models import Document
+from ingest.pipeline import IngestReport
 from ofsted_qa.filters import filters_from
 from ofsted_qa.settings import Settings, default_index_dir
 from qa.history import Event, council_events
@@ -94,12 +96,17 @@ class Library:
 
         return council_events(self.documents(), canonical_authority(council) or council)
 
-    def add(self, paths: Iterable[Path | str]):
-        """Ingest files or folders into the index (the one writer; `IndexLocked` if another is writing)."""
+    def add(self, paths: Iterable[Path | str]) -> IngestReport:
+        """Ingest files or folders into the index (the one writer; `IndexLocked` if another is writing).
+
+        The ingest writes through a connection of its own, so answers from this library go on meanwhile and
+        see its documents once each batch commits.
+        """
         from ingest.pipeline import ingest
 
-        with self.lock:
-            return ingest([Path(p) for p in paths], self.index)
+        with Index.open(self.folder, self.settings) as writer:
+            writer._embedder = self.index.embedder  # the same model, loaded once
+            return ingest([Path(p) for p in paths], writer)
 
     def close(self) -> None:
         self.index.close()

@@ -3,6 +3,7 @@ the write token, uploads."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -140,3 +141,46 @@ def test_a_damaged_index_is_a_503_with_the_mend(folder, monkeypatch):
         for response in (c.get("/health"), c.post("/v1/ask", json={"question": "caseloads?"})):
             assert response.status_code == 503
             assert "python -m ingest" in response.json()["detail"]
+
+
+def test_the_token_is_checked_before_an_upload_is_read(client, monkeypatch):
+    big = b"x" * (int(50e6) + (2 << 20))
+    response = client.post("/v1/documents", files={"file": ("a.txt", big, "text/plain")})
+    assert response.status_code == 401  # not 413 or 422: nothing was read before the token
+    response = client.post("/v1/documents", files={"file": ("a.txt", big, "text/plain")},
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 413
+
+
+def test_an_upload_never_replaces_a_letter_indexed_from_elsewhere(client, bundled_qa):
+    before = client.get("/v1/documents/001_48f99557a5b80f02").json()
+    response = _upload(client, "001_48f99557a5b80f02.txt", b"Nothing to do with Ofsted.")
+    assert response.status_code == 409 and "upload it under another name" in response.json()["detail"]
+    assert client.get("/v1/documents/001_48f99557a5b80f02").json() == before
+
+
+def test_an_upload_that_cannot_be_read_is_refused_and_not_kept(client, folder):
+    response = _upload(client, "notreally.pdf", b"hello")
+    assert response.status_code == 422 and "notreally.pdf" in response.json()["detail"]
+    assert not (folder / "uploads" / "notreally.pdf").exists()
+    assert not [p for p in (folder / "uploads").iterdir()]
+
+
+def test_a_failed_new_version_puts_the_earlier_upload_back(client, folder):
+    good = (b"3 March 2025\n\nDear Ada\n\nFocused visit to Zephyrton Borough Council children's services\n\n"
+            b"Inspectors found that the quillwort panel reviews every child's plan within ten days.\n")
+    assert _upload(client, "zephyr.txt", good).status_code == 201
+    response = _upload(client, "zephyr.txt", b"   \n\n   \n")  # no text: the new version cannot be read
+    assert response.status_code == 422
+    assert (folder / "uploads" / "zephyr.txt").read_bytes() == good
+    assert [p.name for p in (folder / "uploads").iterdir()] == ["zephyr.txt"]
+    found = client.post("/v1/search", json={"query": "quillwort panel", "k": 1}).json()["passages"]
+    assert found[0]["doc"] == "zephyr"
+
+
+@pytest.mark.parametrize("filters", ['{"year": Infinity}', '{"year": 2022.5}', json.dumps({"year": list(range(1000))}),
+                                     '{"local_authority": {"a": 1}}', '{"doc_type": [["jtai"]]}'])
+def test_filters_that_cannot_be_meant_are_4xx(client, filters):
+    body = '{"query": "caseloads", "filters": ' + filters + "}"  # as sent: Python's JSON reader takes Infinity
+    response = client.post("/v1/search", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and isinstance(response.json()["detail"], str)
