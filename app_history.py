@@ -37,7 +37,7 @@ GRADE_COLOURS = {
 }
 OTHER_GRADE = "#5c5f66"
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate")
-STATUS_COLOURS = {"improved": "#2b8a3e", "not yet": "#d9480f", "not mentioned": "#5c5f66"}
+STATUS_COLOURS = {"improved": "#2b8a3e", "not yet": "#d9480f", "mentioned": "#1c7ed6", "not mentioned": "#5c5f66"}
 
 
 def kind_label(doc_type: str) -> str:

@@ -16,7 +16,8 @@ from index.filters import Filters
 from ingest.models import Document
 from qa.history import Passage, improvements
 
-STATUSES = ("improved", "not yet", "not mentioned")
+# "mentioned": the later letter speaks of it, in words that say neither plainly; its sentence is shown to be read
+STATUSES = ("improved", "not yet", "mentioned", "not mentioned")
 # Letters that speak to a children's services weakness; an area SEND report is about other services.
 FOLLOWED_IN = ("focused_visit", "monitoring_visit", "ilacs_inspection", "sif_inspection", "jtai")
 # Cosine similarity (MiniLM) a later sentence needs to the area for improvement to count as speaking of it:
@@ -29,10 +30,11 @@ _NOT_YET = re.compile(
     r"inconsistent(?:ly)?|variable|weak(?:ness|nesses)?|poor|delays?|delayed|lack(?:s|ing)?|limited|gaps?|shortfalls?|drift|"
     r"requires? (?:further )?improvement|needs? to (?:improve|be improved|strengthen)|has not|have not|do not|does not|"
     r"is not|are not|cannot|slow|deteriorat\w*|declin\w*)\b", re.I)
+_STILL = re.compile(r"\bnot yet\b|\bstill\b|\bremains?\b|\bcontinues? to\b|\bhas not\b|\bhave not\b", re.I)
 _IMPROVED = re.compile(
     r"\b(?:improved|improvements?|improving|strengthened|now|better|effective(?:ly)?|good|strong|well|timely|"
     r"consistent(?:ly)?|robust|progress|addressed|resolved|embedded|established|positive|appropriate(?:ly)?|"
-    r"reduced|increased)\b", re.I)
+    r"reduced|increased|eradicated|eliminated|tackled|no longer|fewer)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,19 @@ class FollowUp:
 
 
 def status_of(sentence: str) -> str:
-    """'improved' when a sentence's words find the weakness better and none find it wanting, else 'not yet'.
+    """'improved' when a sentence's words find the weakness better and none find it wanting, 'not yet' the
+    reverse or when it says so outright ("not yet", "still", "remains"), else 'mentioned'.
 
     status_of("Supervision is now regular and reflective.") -> "improved"
     status_of("Supervision has improved but is not yet consistent.") -> "not yet"
+    status_of("Delays in initial assessments have reduced significantly.") -> "mentioned"
     """
-    return "not yet" if _NOT_YET.search(sentence) or not _IMPROVED.search(sentence) else "improved"
+    wanting, better = bool(_NOT_YET.search(sentence)), bool(_IMPROVED.search(sentence))
+    if wanting and (not better or _STILL.search(sentence)):
+        return "not yet"
+    if better and not wanting:
+        return "improved"
+    return "mentioned"
 
 
 def follow_up(qa, item: Passage, later: list[Document]) -> tuple[FollowUp, ...]:

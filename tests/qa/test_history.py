@@ -65,3 +65,5 @@ def test_the_words_of_a_later_sentence_say_improved_or_not_yet():
     assert status_of("Supervision is now regular and reflective.") == "improved"
     assert status_of("Supervision has improved but is not yet consistent.") == "not yet"
     assert status_of("Too many children wait too long for a permanent home.") == "not yet"
+    assert status_of("Delays in initial assessments have reduced significantly.") == "mentioned"
+    assert status_of("Caseloads remain high despite recruitment that has improved.") == "not yet"
