@@ -121,7 +121,9 @@ def answer_aggregate(index, selection: Selection, question: str, hits: list[Hit]
     """The answer to a question about many documents: every match cited, the count and the rule stated."""
     rule = describe(selection)
     if filters is not None and not filters.is_empty():
-        rule += f"; within the filters set ({filters.describe()}, years by when the inspection or visit ended)"
+        dated = filters.years or filters.date_from or filters.date_to
+        rule += f"; within the filters set ({filters.describe()}" + (
+            ", dated by when the inspection or visit ended)" if dated else ")")
     if selection.unknown_councils and not selection.councils:
         names = _and(selection.unknown_councils)
         return Answer(question=question, text=f"No letters or reports about {names} are indexed.", abstained=True,
