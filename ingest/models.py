@@ -13,6 +13,8 @@ DOC_TYPES = (
     "sif_inspection",
     "other",
 )
+GRADED_TYPES = ("ilacs_inspection", "sif_inspection")  # the full inspections whose reports grade the services
+
 # The names other catalogues give the same kinds of document (Ofsted's own data, the shared manifest).
 DOC_TYPE_ALIASES = {
     "ilacs_focused_visit_letter": "focused_visit",
@@ -55,9 +57,20 @@ class Metadata:
     outcome: Judgement | None = None  # an area SEND report's outcome: its kind as `grade`, its sentence as `text`
 
     @property
+    def ended(self) -> str:
+        """The last day of the visit or inspection, else the document's date ('' if neither): the day years
+        and the order of a council's history go by."""
+        return inspection_end(self.visit_dates, self.date)
+
+    @property
     def when(self) -> str:
         """A date to order documents by: the document's own, else its last visit day ('' if neither)."""
         return self.date or (self.visit_dates[-1] if self.visit_dates else "")
+
+
+def inspection_end(visit_dates: tuple[str, ...], date: str | None) -> str:
+    """The last visit day, else `date`, else ''."""
+    return visit_dates[-1] if visit_dates else (date or "")
 
 
 @dataclass(frozen=True)

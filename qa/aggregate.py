@@ -48,7 +48,7 @@ class Match:
 
 def ended(doc: Document) -> str:
     """The last day of a document's visit or inspection, else its date: what years and order go by."""
-    return doc.meta.visit_dates[-1] if doc.meta.visit_dates else (doc.meta.date or "")
+    return doc.meta.ended
 
 
 def select(docs: list[Document], selection: Selection, filters: Filters | None = None) -> list[Match]:

@@ -14,12 +14,13 @@ from difflib import get_close_matches
 
 from ingest.authorities import find_authorities
 from ingest.judgements import GRADES, grades_in
+from ingest.models import GRADED_TYPES
 from qa.grades import area_named
 from qa.scope import doc_types_named, names_latest, year_bounds
 from qa.text import DOMAIN_STOPWORDS, STOPWORDS, stem
 
 KINDS = ("list", "count", "timeline", "compare")
-GRADED = ("ilacs_inspection", "sif_inspection")
+GRADED = GRADED_TYPES
 ANY_AREA = "any area"
 BELOW_GOOD = ("Requires improvement to be good", "Inadequate")
 GOOD_OR_BETTER = ("Outstanding", "Good")

@@ -13,10 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.clean import is_heading, paragraphs
-from ingest.models import Document, Judgement
+from ingest.models import GRADED_TYPES, Document, Judgement, inspection_end
 from qa.grades import AREA_LABELS, row_in
 
-GRADED = ("ilacs_inspection", "sif_inspection")
+GRADED = GRADED_TYPES
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Event:
     @property
     def ended(self) -> str:
         """The last day of the visit or inspection ('' if unknown): what years and order go by."""
-        return self.visit_dates[-1] if self.visit_dates else (self.date or "")
+        return inspection_end(self.visit_dates, self.date)
 
     def grade(self, area: str) -> Judgement | None:
         """The grade-table row for an area key of `AREA_LABELS` ('overall effectiveness', 'care leavers', ...)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from index.index import Filters
 from ingest.authorities import find_authorities
 from ingest.dates import ordinal_number
-from ingest.models import DOC_TYPES
+from ingest.models import DOC_TYPES, GRADED_TYPES
 
 _YEAR = re.compile(r"\b(20[0-3]\d|19[89]\d)\b")
 _RANGE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?(20[0-3]\d)\s+(?:\w+\s+)?(?:and|to|-|–)\s+(?:the\s+)?"
@@ -30,7 +30,7 @@ _TYPE_PHRASES: list[tuple[re.Pattern, tuple[str, ...]]] = [
     (re.compile(r"\b(?:full |standard |short |graded )?ILACS(?: inspections?| reports?)?\b", re.I),
      ("ilacs_inspection",)),
     (re.compile(r"\b(?:full |standard |short |graded )?inspections?(?: reports?)?\b", re.I),
-     ("ilacs_inspection", "sif_inspection")),
+     GRADED_TYPES),
 ]
 _OVER_TIME = re.compile(
     r"\bover time\b|\bchanged?\b|\bchanges\b|\bsince\b|\bbetween\b.*\band\b|\bimprov(?:ed|ing)\b|\bprogress(?:ed)?\b"

@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 
 from ingest.dates import MONTH_NAMES, format_span, say_date
-from ingest.models import Document
+from ingest.models import GRADED_TYPES, Document
 from qa import checks, grades
 from qa.attribution import Framing, months
 
@@ -106,7 +106,7 @@ def _visited(qa, claim: str, framing: Framing | None, within: tuple[str, ...],
     if framing is not None and framing.meta.doc_type != "other":
         docs = [d for d in docs if d.meta.doc_type == framing.meta.doc_type] or docs
     elif _INSPECTION_WORD.search(claim) and not _VISIT_WORD.search(claim):
-        docs = [d for d in docs if d.meta.doc_type in ("ilacs_inspection", "sif_inspection", "jtai", "area_send")]
+        docs = [d for d in docs if d.meta.doc_type in (*GRADED_TYPES, "jtai", "area_send")]
     elif _VISIT_WORD.search(claim) and not _INSPECTION_WORD.search(claim):
         docs = [d for d in docs if d.meta.doc_type in ("focused_visit", "monitoring_visit")]
     return docs
