@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from ingest.judgements import GRADE_NAMES, OUTCOMES
 from qa.history import AREA_LABELS, Event
 
 KIND_LABELS = {
@@ -29,14 +30,14 @@ GRADE_COLOURS = {
     "Good": "#5aae61",
     "Requires improvement to be good": "#f1a340",
     "Inadequate": "#d73027",
-    "Positive experiences and outcomes": "#4575b4",
-    "Inconsistent experiences and outcomes": "#fdae61",
-    "Significant concerns": "#a50026",
+    OUTCOMES[0]: "#4575b4",  # positive experiences and outcomes
+    OUTCOMES[1]: "#fdae61",  # inconsistent
+    OUTCOMES[2]: "#a50026",  # significant concerns
     NO_OVERALL: "#7a7a7a",
     UNGRADED: "#b0b0b0",
 }
 OTHER_GRADE = "#5c5f66"
-GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate")
+GRADES = GRADE_NAMES
 STATUS_COLOURS = {"improved": "#2b8a3e", "not yet": "#d9480f", "mentioned": "#1c7ed6", "not mentioned": "#5c5f66"}
 
 

@@ -14,12 +14,12 @@ Mismatches are listed for councils that are not held out; for held-out councils 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
 
 from eval.aggregate_gold import SHARED, GoldError, heldout_councils, read_record, slug
+from eval.manifest_check import read_manifest
 
 # The gold reader's area names -> the product's area keys (qa.grades.AREA_LABELS).
 AREA_KEYS = {"overall": "overall effectiveness", "leaders": "leaders", "help_and_protection": "help and protection",
@@ -32,7 +32,7 @@ def check_grades(index, manifest: Path, pdfs: Path) -> dict:
     from qa.history import graded_events
 
     table = {e.doc_id: e for e in graded_events(index.documents())}
-    rows = [r for r in csv.DictReader(manifest.open(newline="", encoding="utf-8"))
+    rows = [r for r in read_manifest(manifest).values()
             if r["doc_type"] in ("ilacs_full_inspection_report", "sif_inspection_report")]
     equal, unread, differing = 0, [], []
     for row in rows:
@@ -59,7 +59,7 @@ def check_dates(index, manifest: Path) -> dict:
     from qa.jsonio import document_json
 
     docs = {d.doc_id: document_json(d) for d in index.documents()}
-    rows = list(csv.DictReader(manifest.open(newline="", encoding="utf-8")))
+    rows = list(read_manifest(manifest).values())
     dated = agree = 0
     wrong = []
     for row in rows:

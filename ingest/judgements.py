@@ -8,6 +8,8 @@ from ingest.clean import paragraphs
 from ingest.models import Judgement
 from ingest.sentences import split_sentences
 
+# The four grades, best first, as reports name them; GRADES adds the shorter form some write.
+GRADE_NAMES = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate")
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Requires improvement", "Inadequate")
 _GRADE = "|".join(re.escape(g) for g in GRADES)
 # "The experiences and progress of care leavers Inadequate", "2.1 Adoption performance Good"

@@ -104,8 +104,7 @@ class Library:
         """
         from ingest.pipeline import ingest
 
-        with Index.open(self.folder, self.settings) as writer:
-            writer._embedder = self.index.embedder  # the same model, loaded once
+        with Index.open(self.folder, self.settings) as writer:  # the model is loaded once per process
             return ingest([Path(p) for p in paths], writer)
 
     def close(self) -> None:

@@ -41,14 +41,6 @@ class Match:
     doc: Document
     rows: tuple[Judgement, ...]  # grade-table rows or the area SEND outcome; () for a letter without grades
 
-    @property
-    def ended(self) -> str:
-        return ended(self.doc)
-
-
-def ended(doc: Document) -> str:
-    """The last day of a document's visit or inspection, else its date: what years and order go by."""
-    return doc.meta.ended
 
 
 def select(docs: list[Document], selection: Selection, filters: Filters | None = None) -> list[Match]:
@@ -60,12 +52,12 @@ def select(docs: list[Document], selection: Selection, filters: Filters | None =
         pool = [d for d in pool if d.meta.doc_type in selection.doc_types]
     if selection.latest:
         latest: dict[str | None, Document] = {}  # letters naming no council share the key None
-        for d in sorted(pool, key=lambda d: (ended(d), d.doc_id)):
+        for d in sorted(pool, key=lambda d: (d.meta.ended, d.doc_id)):
             latest[d.meta.local_authority] = d
         pool = list(latest.values())
-    pool = [d for d in pool if _in_years(ended(d), selection)]
+    pool = [d for d in pool if _in_years(d.meta.ended, selection)]
     matches = [m for m in (_match(d, selection) for d in pool) if m is not None]
-    return sorted(matches, key=lambda m: (m.ended, m.doc.doc_id))
+    return sorted(matches, key=lambda m: (m.doc.meta.ended, m.doc.doc_id))
 
 
 def count_of(matches: list[Match], unit: str) -> int:
@@ -157,7 +149,7 @@ def answer_aggregate(index, selection: Selection, question: str, hits: list[Hit]
 
 def _within(doc: Document, filters: Filters) -> bool:
     m = doc.meta
-    when = ended(doc)
+    when = doc.meta.ended
     return ((not filters.local_authorities or m.local_authority in filters.local_authorities)
             and (not filters.doc_types or m.doc_type in filters.doc_types)
             and (not filters.doc_ids or doc.doc_id in filters.doc_ids)
@@ -332,4 +324,4 @@ def _and(items, word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-__all__ = ["Match", "answer_aggregate", "count_of", "describe", "ended", "opening_sentence", "select"]
+__all__ = ["Match", "answer_aggregate", "count_of", "describe", "opening_sentence", "select"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from ingest.authorities import find_authorities
-from ingest.judgements import GRADES, grades_in
+from ingest.judgements import GRADE_NAMES, GRADES, OUTCOMES, grades_in
 from ingest.models import GRADED_TYPES
 from qa.grades import area_named
 from qa.scope import doc_types_named, names_latest, year_bounds
@@ -22,8 +22,8 @@ from qa.text import DOMAIN_STOPWORDS, STOPWORDS, stem
 KINDS = ("list", "count", "timeline", "compare")
 GRADED = GRADED_TYPES
 ANY_AREA = "any area"
-BELOW_GOOD = ("Requires improvement to be good", "Inadequate")
-GOOD_OR_BETTER = ("Outstanding", "Good")
+BELOW_GOOD = GRADE_NAMES[2:]
+GOOD_OR_BETTER = GRADE_NAMES[:2]
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,6 @@ _LIST = re.compile(rf"^\s*(?:(?:please|can you|could you|would you)\s+)?(?:tell 
                    rf"\bwhich\s+(?:\w+\s+){{0,4}}?{_TARGET_WORDS}\b|\bwhich (?:of|among)\b|"
                    rf"\bwhat\s+(?!(?:did|does|do|is|was|were|has|have|had)\b)(?:\w+\s+){{0,2}}?{_TARGET}\b|"
                    rf"\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_TARGET}\b|\ba (?:list|breakdown) of\b", re.I)
-_TIMELINE = re.compile(
-    r"\bhistory\b|\btimeline\b|\brecord\b|\bover (?:time|the years)\b|\bacross (?:its|their|the|all)\b|"
-    r"\bhow (?:has|have|did|does|do|is|are) .{0,60}?\b(?:done|fared|performed|go|gone|going|doing|changed|improved|"
-    r"progressed|got on|getting on|been (?:graded|rated|judged))\b|"
-    r"\b(?:grades?|ratings?|judgements?) (?:have |has )?changed\b|\b(?:improved|got better|got worse|declined)\b|"
-    r"\bjourney\b|\bstory\b|\btrajectory\b|\b(?:walk|take|run|talk) (?:me|us) through\b|\bsince (?:19|20)\d\d\b|"
-    r"\b(?:trace|chart|plot)\b|\bin (?:date|time) order\b|\bchronolog\w*|\bfrom first to last\b|\bup or down\b|"
-    r"\bonwards?\b", re.I)
 # A yes-or-no question ("was every area outstanding?") is answered from the passages and grade tables, unless it
 # asks across a council's history ("has X ever been rated outstanding?") or of several councils.
 _YES_NO = re.compile(r"^\s*(?:was|were|is|are|did|does|do|has|have|had|will)\b", re.I)
@@ -91,14 +83,18 @@ _ANY = re.compile(r"^\s*(?:are|were|is|has|have|had|did|do|does)\s+(?:there\s+)?
 _WHICH_OF = re.compile(r"\bwhich (?:of|among)\b", re.I)
 _EACH_RECORD = re.compile(r"\b(?:histories|records|timelines|each|both)\b", re.I)
 _EVER = re.compile(r"\bever\b|\bat any (?:point|time)\b", re.I)
-# Wording that asks for a record by itself; "changed" or "improved" does so only of grades, or of nothing
-# in particular ("how have services for care leavers changed?" is a question about care leavers).
-_RECORD = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bjourney\b|\bstory\b|\btrajectory\b|"
-                     r"\bacross (?:its|their|the|all)\b|\b(?:done|fared|performed|got on|getting on|gone|going)\b|"
-                     r"\bvisits and inspections\b|\binspections and visits\b|"
-                     r"\b(?:walk|take|run|talk) (?:me|us) through\b|"
-                     r"\bthings\b|\bbeen (?:graded|rated|judged)\b|\b(?:trace|chart|plot)\b|\bin (?:date|time) order\b|"
-                     r"\bchronolog\w*|\bfrom first to last\b|\bup or down\b|\bonwards?\b|\beverything\b", re.I)
+# Wording that asks for a council's record over time; "changed" or "improved" does so only of grades, or of
+# nothing in particular ("how have services for care leavers changed?" is a question about care leavers).
+_RECORD = re.compile(
+    r"\bhistory\b|\btimeline\b|\brecord\b|\bjourney\b|\bstory\b|\btrajectory\b|\bover (?:time|the years)\b|"
+    r"\bacross (?:its|their|the|all)\b|\b(?:done|fared|performed|got on|getting on|gone|going)\b|"
+    r"\bhow (?:has|have|did|does|do|is|are) .{0,60}?\b(?:done|fared|performed|go|gone|going|doing|changed|improved|"
+    r"progressed|got on|getting on|been (?:graded|rated|judged))\b|"
+    r"\b(?:grades?|ratings?|judgements?) (?:have |has )?changed\b|\b(?:improved|got better|got worse|declined)\b|"
+    r"\bvisits and inspections\b|\binspections and visits\b|\b(?:walk|take|run|talk) (?:me|us) through\b|"
+    r"\bthings\b|\bbeen (?:graded|rated|judged)\b|\bsince (?:19|20)\d\d\b|\b(?:trace|chart|plot)\b|"
+    r"\bin (?:date|time) order\b|\bchronolog\w*|\bfrom first to last\b|\bup or down\b|\bonwards?\b|\beverything\b",
+    re.I)
 _COUNCILS_UNIT = re.compile(r"\b(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies)|LAs?)\b", re.I)
 _AREAS_UNIT = re.compile(r"\b(?:which|what|how many)\s+(?:judgement\s+)?(?:areas?|parts?|aspects?)\b(?!\s+SEND)", re.I)
 _LOCAL_AREAS = re.compile(r"^\s*(?:tell me\s+)?(?:which|what|how many)\s+(?:local\s+)?areas?\b(?!\s+SEND)|^\s*where\b",
@@ -117,10 +113,11 @@ _EVERY_DOCUMENT = re.compile(r"\bvisits? and inspections?\b|\binspections? and v
                              r"|\ball (?:the )?(?:visits|letters|reports|documents)\b", re.I)
 _EVERY_KIND = re.compile(r"\bhistory\b|\btimeline\b|\brecord\b|\bvisits\b(?! to)|\bletters\b|\breports\b|"
                          r"\bdocuments\b|\bjourney\b|\bstory\b|\bthings\b|\bofsted\b", re.I)
+_POSITIVE, _INCONSISTENT, _CONCERNS = OUTCOMES
 _OUTCOME_WORDS = (
-    ("Significant concerns", re.compile(r"\bsignificant concerns?\b|\bwidespread\b|\bsystemic\b|\bfailings\b", re.I)),
-    ("Inconsistent experiences and outcomes", re.compile(r"\binconsistent\b", re.I)),
-    ("Positive experiences and outcomes", re.compile(r"\bpositive\b", re.I)),
+    (_CONCERNS, re.compile(r"\bsignificant concerns?\b|\bwidespread\b|\bsystemic\b|\bfailings\b", re.I)),
+    (_INCONSISTENT, re.compile(r"\binconsistent\b", re.I)),
+    (_POSITIVE, re.compile(r"\bpositive\b", re.I)),
 )
 
 # Every word a question about many documents may use besides councils' names and years. A word outside
@@ -243,7 +240,7 @@ def _kind(question: str, named: list[str]) -> str | None:
     counted = bool(_COUNT.search(question))
     # A record over time: of grades, or of the council as a whole; "have things got better for care leavers?"
     # asks about care leavers, which the passages answer.
-    record = named and (_TIMELINE.search(question) or _RECORD.search(question)) and (
+    record = named and _RECORD.search(question) and (
         _GRADE_TALK.search(question) or area_named(question) == "overall effectiveness")
     if (len(named) >= 2 and not counted and not _WHICH_OF.search(question)
             and not (record and _EACH_RECORD.search(question))):
