@@ -3,14 +3,12 @@ index yet, the first upload makes one."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 import app_views as v
 from app_pages import common as c
 from index.index import Index
-from ofsted_qa.settings import Settings
+from ofsted_qa.settings import Settings, uploads_folder
 
 
 def main() -> None:
@@ -35,7 +33,7 @@ def main() -> None:
 def add_letters(folder: str, qa, files):
     from ingest.pipeline import ingest
 
-    uploads = Path(folder) / "uploads"
+    uploads = uploads_folder(folder)
     uploads.mkdir(parents=True, exist_ok=True)
     paths = []
     for f in files:

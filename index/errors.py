@@ -19,3 +19,8 @@ class IndexLocked(IndexError_):
 
 class IndexDamaged(IndexError_):
     """A file of the index cannot be read (truncated or corrupted); the message says what mends it."""
+
+
+def locked_message(location: str) -> str:
+    """What a second writer is told, whichever backend refused it."""
+    return f"another ingest is writing to the index at {location}; try again when it ends"

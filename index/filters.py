@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date as _date
+from datetime import timedelta
 
 REPORT_LAG_DAYS = 120  # a report is published within about four months of its inspection
 
@@ -42,47 +44,60 @@ class Filters:
         return "; ".join(parts)
 
 
-def filter_sql(filters: Filters, skip_duplicates: bool) -> tuple[str, tuple]:
-    clauses: list[str] = []
+def reach(date: str | None, date_basis: str | None, visit_dates) -> tuple[str | None, str | None]:
+    """(first day, last day) of the time a document belongs to, computed when it is stored.
+
+    A report dated by the end of its inspection was published some weeks later: it may belong to any
+    year from its first visit day to REPORT_LAG_DAYS after its last. A letter's own date ends it.
+    """
+    begins = min(visit_dates) if visit_dates else date
+    if date is None or date_basis == "inspection_end":
+        last = max(visit_dates) if visit_dates else date
+        ends = (_date.fromisoformat(last) + timedelta(days=REPORT_LAG_DAYS)).isoformat() if last else None
+    else:
+        ends = date
+    return begins, ends
+
+
+def filter_sql(filters: Filters, skip_duplicates: bool, table: str = "d", mark: str = "?") -> tuple[str, tuple]:
+    """A WHERE condition (never empty) and its parameters over `table`'s filter columns.
+
+    Both backends keep the columns under the same names (the embedded one on documents, PostgreSQL on
+    chunks): doc_id, local_authority, doc_type, visit_number, source_kind, duplicate_of, begins, ends.
+    `mark` is the driver's placeholder.
+    """
+    clauses: list[str] = ["1 = 1"]
     params: list = []
 
-    def among(column: str, values) -> None:
-        clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+    def among(column: str, values, negate: bool = False) -> None:
+        clauses.append(f"{table}.{column} {'NOT ' * negate}IN ({', '.join([mark] * len(values))})")
         params.extend(values)
 
     if skip_duplicates:
-        clauses.append("d.duplicate_of IS NULL")
+        clauses.append(f"{table}.duplicate_of IS NULL")
     if filters.local_authorities:
-        among("d.local_authority", filters.local_authorities)
+        among("local_authority", filters.local_authorities)
     if filters.doc_types:
-        among("d.doc_type", filters.doc_types)
+        among("doc_type", filters.doc_types)
     if filters.visit_number is not None:
-        clauses.append("d.visit_number = ?")
+        clauses.append(f"{table}.visit_number = {mark}")
         params.append(filters.visit_number)
     if filters.source_kinds:
-        among("d.source_kind", filters.source_kinds)
+        among("source_kind", filters.source_kinds)
     if filters.doc_ids:
-        among("d.doc_id", filters.doc_ids)
+        among("doc_id", filters.doc_ids)
     if filters.exclude_doc_ids:
-        clauses.append(f"d.doc_id NOT IN ({', '.join('?' * len(filters.exclude_doc_ids))})")
-        params.extend(filters.exclude_doc_ids)
-    # A report dated by the end of its inspection was published some weeks later: it may
-    # belong to any year from its first visit day to REPORT_LAG_DAYS after its last.
-    first = "(SELECT min(value) FROM json_each(d.visit_dates))"
-    last = "(SELECT max(value) FROM json_each(d.visit_dates))"
-    begins = f"coalesce({first}, d.date)"
-    ends = (f"(CASE WHEN d.date IS NULL OR d.date_basis = 'inspection_end' "
-            f"THEN date(coalesce({last}, d.date), '+{REPORT_LAG_DAYS} days') ELSE d.date END)")
+        among("doc_id", filters.exclude_doc_ids, negate=True)
     if filters.years:
         ors = []
         for year in filters.years:
-            ors.append(f"(substr({begins}, 1, 4) <= ? AND substr({ends}, 1, 4) >= ?)")
+            ors.append(f"(substr({table}.begins, 1, 4) <= {mark} AND substr({table}.ends, 1, 4) >= {mark})")
             params.extend([str(year), str(year)])
         clauses.append("(" + " OR ".join(ors) + ")")
     if filters.date_from:
-        clauses.append(f"{ends} >= ?")
+        clauses.append(f"{table}.ends >= {mark}")
         params.append(filters.date_from)
     if filters.date_to:
-        clauses.append(f"{begins} <= ?")
+        clauses.append(f"{table}.begins <= {mark}")
         params.append(filters.date_to)
     return " AND ".join(clauses), tuple(params)

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
+from index.filters import reach
 from ingest.models import Chunk, Document, Judgement, Metadata
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Version 2 lacks sentence vectors (answers then embed sentences when asked); versions before 4 lack the
-# documents' date basis and area SEND outcome, added as empty columns when such an index is opened.
-READABLE_SCHEMAS = (2, 3, 4)
+# documents' date basis and area SEND outcome, added as empty columns when such an index is opened, and
+# versions before 5 the days a document's time begins and ends, computed for its rows when it is opened.
+READABLE_SCHEMAS = (2, 3, 4, 5)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,7 +38,9 @@ CREATE TABLE IF NOT EXISTS documents (
     pipeline TEXT NOT NULL,      -- version of the ingest code that made this row
     text TEXT NOT NULL,
     date_basis TEXT,             -- "stated" | "inspection_end"
-    outcome TEXT                 -- JSON {area, grade, text} of an area SEND outcome, or NULL
+    outcome TEXT,                -- JSON {area, grade, text} of an area SEND outcome, or NULL
+    begins TEXT,                 -- first and last day of the time the document belongs to,
+    ends TEXT                    -- for filters by date (index.filters.reach)
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,      -- also the chunk's id in the vector index
@@ -77,7 +81,8 @@ _DOC_COLUMNS = (
     "doc_id, path, sha256, title, local_authority, doc_type, visit_number, date, visit_dates, "
     "inspectors, recipient, source_kind, judgements, duplicate_of, pages, pipeline, text, date_basis, outcome"
 )
-_ADDED_COLUMNS = (("date_basis", "TEXT"), ("outcome", "TEXT"))  # columns schema 4 added to the documents table
+# columns later schemas added to the documents table
+_ADDED_COLUMNS = (("date_basis", "TEXT"), ("outcome", "TEXT"), ("begins", "TEXT"), ("ends", "TEXT"))
 _CHUNK_COLUMNS = "id, chunk_id, doc_id, ordinal, section, start, end, n_tokens, text"
 
 
@@ -92,7 +97,16 @@ def connect(path: Path) -> sqlite3.Connection:
     for name, kind in _ADDED_COLUMNS:
         if name not in present:
             conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
+    if "ends" not in present:
+        _fill_reach(conn)
     return conn
+
+
+def _fill_reach(conn: sqlite3.Connection) -> None:
+    """Compute the days each document's time begins and ends, for an index made before they were kept."""
+    rows = conn.execute("SELECT doc_id, date, date_basis, visit_dates FROM documents").fetchall()
+    conn.executemany("UPDATE documents SET begins = ?, ends = ? WHERE doc_id = ?",
+                     [(*reach(date, basis, json.loads(visits)), doc_id) for doc_id, date, basis, visits in rows])
 
 
 def read_settings(conn: sqlite3.Connection) -> dict:
@@ -110,13 +124,13 @@ def write_settings(conn: sqlite3.Connection, values: dict) -> None:
 def insert_document(conn: sqlite3.Connection, doc: Document, pipeline: str) -> None:
     m = doc.meta
     conn.execute(
-        f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+        f"INSERT INTO documents({_DOC_COLUMNS}, begins, ends) VALUES ({', '.join('?' * 21)})",
         (
             doc.doc_id, doc.path, doc.sha256, m.title, m.local_authority, m.doc_type, m.visit_number,
             m.date, json.dumps(list(m.visit_dates)), json.dumps(list(m.inspectors)), m.recipient,
             m.source_kind, json.dumps([j.__dict__ for j in m.judgements]), doc.duplicate_of,
             doc.pages, pipeline, doc.text, m.date_basis,
-            json.dumps(m.outcome.__dict__) if m.outcome else None,
+            json.dumps(m.outcome.__dict__) if m.outcome else None, *reach(m.date, m.date_basis, m.visit_dates),
         ),
     )
 

@@ -62,15 +62,15 @@ class CheckRequest(BaseModel):
 class _Service:
     """The index, opened on first use and again after a failure (a damaged index may be mended meanwhile)."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, location: str):
+        self.location = location
         self.library: Library | None = None
         self.lock = threading.Lock()
 
     def get(self) -> Library:
         with self.lock:
             if self.library is None:
-                self.library = open_index(self.folder)
+                self.library = open_index(self.location)
             return self.library
 
 
@@ -81,9 +81,9 @@ def _library(request: Request) -> Library:
 Letters = Annotated[Library, Depends(_library)]
 
 
-def create_app(folder: Path | str | None = None) -> FastAPI:
-    """The API over the index in `folder` ($OFSTED_QA_INDEX or var/index)."""
-    service = _Service(Path(folder or default_index_dir()))
+def create_app(location: Path | str | None = None) -> FastAPI:
+    """The API over the index at `location`, a folder or a postgresql:// address ($OFSTED_QA_INDEX or var/index)."""
+    service = _Service(str(location or default_index_dir()))
     app = FastAPI(title="Ofsted letters", version="1.0",
                   description="Ask, search and check what Ofsted inspectors wrote about councils' children's services.")
     origins = [o.strip() for o in os.environ.get("OFSTED_QA_CORS_ORIGINS", "").split(",") if o.strip()]
@@ -111,7 +111,7 @@ def create_app(folder: Path | str | None = None) -> FastAPI:
 
     @app.get("/health", summary="200 once the index is open")
     def health(letters: Letters) -> dict:
-        return {"status": "ok", "documents": len(letters.documents()), "index": str(letters.folder)}
+        return {"status": "ok", "documents": len(letters.documents()), "index": letters.location}
 
     @app.post("/v1/ask", summary="Answer a question with cited sentences (the shape of `qa ask --json`)")
     def ask(body: AskRequest, letters: Letters) -> dict:
@@ -160,7 +160,7 @@ def create_app(folder: Path | str | None = None) -> FastAPI:
         if suffix not in SUPPORTED:
             raise HTTPException(415, f"{name!r}: unsupported file type {suffix or '(none)'}; "
                                      f"supported: {', '.join(SUPPORTED)}")
-        folder = letters.folder / "uploads"
+        folder = letters.uploads
         folder.mkdir(parents=True, exist_ok=True)
         path = upload_path(folder, name)
         indexed = letters.document(path.stem)

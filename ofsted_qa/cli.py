@@ -11,6 +11,8 @@ import argparse
 import os
 import sys
 
+from index.index import is_database_address
+
 USAGE = __doc__.split("\n\n", 1)[1] if __doc__ else ""
 
 
@@ -40,13 +42,13 @@ def serve(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="ofsted-qa serve", description="Serve the HTTP API.")
     parser.add_argument("--index", default=None,
-                        help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
+                        help=f"index folder or postgresql:// address (default: {default_index_dir()})")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2, help="processes answering requests (default 2)")
     args = parser.parse_args(argv)
-    folder = args.index or str(default_index_dir())
-    if not os.path.exists(os.path.join(folder, "index.sqlite")):
+    folder = args.index or default_index_dir()
+    if not is_database_address(folder) and not os.path.exists(os.path.join(folder, "index.sqlite")):
         print(f"error: no index at {folder}: build one with `ofsted-qa ingest PATH --index {folder}`", file=sys.stderr)
         return 2
     os.environ["OFSTED_QA_INDEX"] = folder  # the workers read it when they import the app

@@ -24,7 +24,7 @@ from index.index import Index
 from ingest.models import Document
 from ingest.pipeline import IngestReport
 from ofsted_qa.filters import filters_from
-from ofsted_qa.settings import Settings, default_index_dir
+from ofsted_qa.settings import Settings, default_index_dir, uploads_folder
 from qa.history import Event, council_events
 from qa.models import Answer, Hit, Verdict
 
@@ -45,16 +45,23 @@ class Library:
     Safe to share between threads: operations take turns on the index.
     """
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, opened_at: str | None = None):
         from qa.service import QA
 
         self.index = index
+        self._opened_at = opened_at or index.location  # with any password, to open a writer
         self.qa = QA(index)
         self.lock = threading.RLock()
 
     @property
-    def folder(self) -> Path:
-        return self.index.folder
+    def location(self) -> str:
+        """The index's folder or database address (without its password)."""
+        return self.index.location
+
+    @property
+    def uploads(self) -> Path:
+        """Where uploaded letters are kept."""
+        return uploads_folder(self._opened_at)
 
     @property
     def settings(self) -> Settings:
@@ -104,7 +111,7 @@ class Library:
         """
         from ingest.pipeline import ingest
 
-        with Index.open(self.folder, self.settings) as writer:  # the model is loaded once per process
+        with Index.open(self._opened_at, self.settings) as writer:  # the model is loaded once per process
             return ingest([Path(p) for p in paths], writer)
 
     def close(self) -> None:
@@ -120,7 +127,8 @@ class Library:
 def open_index(path: Path | str | None = None, settings: Settings | None = None, create: bool = False) -> Library:
     """The index at `path` ($OFSTED_QA_INDEX or var/index by default), ready to ask. Raises `IndexMissing`,
     `IndexDamaged` or `SettingsMismatch` (all `IndexError_`) with a message that says what to do."""
-    return Library(Index.open(path or default_index_dir(), settings or Settings(), create=create))
+    location = str(path or default_index_dir())
+    return Library(Index.open(location, settings or Settings(), create=create), location)
 
 
 def _filters(filters: Filters | Mapping | None) -> Filters | None:

@@ -99,6 +99,17 @@ class Settings:
         return {f.name: f.metadata.get("description", "") for f in fields(cls)}
 
 
-def default_index_dir() -> Path:
-    """Where the index lives unless told otherwise: $OFSTED_QA_INDEX or ./var/index."""
-    return Path(os.environ.get("OFSTED_QA_INDEX", "var/index"))
+def default_index_dir() -> str:
+    """Where the index lives unless told otherwise: $OFSTED_QA_INDEX (a folder or a postgresql:// address)
+    or ./var/index."""
+    return os.environ.get("OFSTED_QA_INDEX", "var/index")
+
+
+def uploads_folder(location: str) -> Path:
+    """Where uploaded letters are kept: `uploads/` in an index folder; for an index in a database,
+    $OFSTED_QA_UPLOADS or ./var/uploads."""
+    from index.index import is_database_address
+
+    if is_database_address(location):
+        return Path(os.environ.get("OFSTED_QA_UPLOADS", "var/uploads"))
+    return Path(location) / "uploads"

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     def add(name: str, help_text: str, takes_text: bool = True):
         p = commands.add_parser(name, help=help_text)
         p.add_argument("--index", default=None,
-                       help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
+                       help=f"index folder or postgresql:// address (default: {default_index_dir()})")
         p.add_argument("--json", action="store_true", help="print JSON (one line per input with --batch)")
         if takes_text:
             p.add_argument("text", nargs="?", help="the question, query or text")
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if index.consistency is not None and not index.consistency.ok:
-        print(f"warning: {index.consistency.describe(index.folder)}", file=sys.stderr)
+        print(f"warning: {index.consistency.describe(index.location)}", file=sys.stderr)
     with index:
         if args.command == "docs":
             return _docs(index, args)

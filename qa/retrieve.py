@@ -11,7 +11,7 @@ from qa.answer_types import asks_grade
 from qa.glossary import expansions
 from qa.models import Hit
 from qa.scope import Scope, parse_scope, spans_time, without_scope_words
-from qa.terms import fts_expression, group_weights, term_groups
+from qa.terms import group_weights, keyword_phrases, term_groups
 from qa.text import content_terms, tokens
 
 RRF_K = 60  # the usual constant of reciprocal-rank fusion
@@ -25,7 +25,7 @@ class Query:
 
     text: str
     dense_text: str  # what is embedded: the question plus its expansions
-    match: str  # FTS5 expression
+    phrases: tuple[str, ...]  # what the keyword search looks for: terms and expansions
     terms: tuple[str, ...]  # the question's own content words
     extra: tuple[str, ...]  # expansions added from the glossary and the letters' own definitions
     scope: Scope
@@ -58,7 +58,7 @@ def build_query(index: Index, question: str, filters: Filters | None = None, use
     dense_text = question if not extra else f"{question} ({'; '.join(extra)})"
     groups = tuple(term_groups(core, learned))
     weights = tuple(group_weights(list(groups), index.rows_matching, index.chunk_count()))
-    return Query(question, dense_text, fts_expression(terms, extra), terms, extra, scope, groups, weights, explicit)
+    return Query(question, dense_text, keyword_phrases(terms, extra), terms, extra, scope, groups, weights, explicit)
 
 
 def reach(index: Index, query: Query) -> Query:
@@ -78,12 +78,9 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
         return []
     index.refresh()
     filters = query.scope.filters
-    allowed = index.allowed_rows(filters)
-    if allowed is not None and not allowed:
-        return []
     qvec = index.embedder.embed_query(query.dense_text)
-    dense = index.dense(qvec, CANDIDATES, allowed)
-    keyword = index.keyword(query.match, CANDIDATES, filters)
+    dense = index.dense(qvec, CANDIDATES, filters)
+    keyword = index.keyword(query.phrases, CANDIDATES, filters)
     fused = fuse(dense, keyword, fusion, alpha)
     pool = index.chunks([rowid for rowid, _ in fused[: k * 4]])
     kinds = index.source_kinds(list({c.doc_id for c in pool.values()})) if pool else {}
@@ -93,7 +90,7 @@ def search(index: Index, query: Query, k: int = 10, fusion: str = "rrf", alpha: 
     dense_by_id = dict(dense)
     missing = [r for r, _ in top if r not in dense_by_id]
     if missing:  # keyword-only hits still get a cosine, for answers and abstention
-        dense_by_id.update(_cosines(index, missing, qvec))
+        dense_by_id.update(index.cosines(missing, qvec))
     keyword_by_id = dict(keyword)
     docs: dict[str, Document | None] = {}
     hits = []
@@ -128,27 +125,10 @@ def with_grade_tables(index: Index, hits: list[Hit], k: int, qvec) -> list[Hit]:
             found = index.chunk_at(doc.doc_id, offset) if offset >= 0 else None
             if found and found[1].chunk_id not in have:
                 have.add(found[1].chunk_id)
-                cosine = _cosines(index, [found[0]], qvec).get(found[0])
+                cosine = index.cosines([found[0]], qvec).get(found[0])
                 out.append(Hit(rank=0, score=hit.score, chunk=found[1], doc=doc, dense=cosine))
         out.append(hit)
     return [replace(h, rank=n) for n, h in enumerate(out[:k], 1)]
-
-
-def _cosines(index: Index, rowids: list[int], qvec) -> dict[int, float]:
-    """Cosine to the question of each stored vector among `rowids` (an index reported damaged may lack some)."""
-    vectors = index.vectors
-    if vectors is None:  # an index that has stored no vectors yet
-        return {}
-    try:
-        return dict(zip(rowids, (vectors.vectors(rowids) @ qvec).tolist()))
-    except KeyError:
-        found = {}
-        for r in rowids:
-            try:
-                found[r] = float(vectors.vector(r) @ qvec)
-            except KeyError:
-                pass
-        return found
 
 
 def distinct(ranked: list[tuple[int, float]], chunks: dict, k: int, per_doc: int | None = None,

@@ -38,25 +38,26 @@ def _phrases(learned: dict[str, set[str]] | None) -> list[str]:
     return sorted(found, key=lambda p: (-len(p), p))
 
 
-def fts_expression(terms: tuple[str, ...], phrases: tuple[str, ...]) -> str:
-    """An FTS5 OR-expression of quoted terms and phrases: ('pa', 'caseloads') -> '"pa" OR "caseloads"'."""
+def keyword_phrases(terms: tuple[str, ...], phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Terms and phrases as the keyword search takes them: letters, digits, apostrophes and hyphens only,
+    each once: ('pa', 'caseloads'), ('personal adviser',) -> ('pa', 'caseloads', 'personal adviser')."""
     parts = []
     for t in list(terms) + list(phrases):
         cleaned = "".join(ch if ch.isalnum() or ch in "'-" else " " for ch in t.replace("’", "'"))
         cleaned = " ".join(cleaned.split())
         if cleaned:
-            parts.append(f'"{cleaned}"')
-    return " OR ".join(dict.fromkeys(parts))
+            parts.append(cleaned)
+    return tuple(dict.fromkeys(parts))
 
 
 def group_weights(groups: list[Group], rows_matching, total: int) -> list[float]:
     """Rarer terms weigh more: inverse frequency across the index's chunks, of any form of the term.
 
-    `rows_matching(fts_expression)` counts the chunks an expression matches.
+    `rows_matching(phrases)` counts the chunks using any of the phrases.
     """
     weights = []
     for group in groups:
-        df = rows_matching(fts_expression((), tuple(group)))
+        df = rows_matching(keyword_phrases((), tuple(group)))
         weights.append(math.log((total + 1) / (df + 1)))
     return weights
 

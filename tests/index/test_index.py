@@ -66,18 +66,18 @@ def test_the_text_copy_of_the_2019_letter_is_a_duplicate_of_the_official_pdf(bun
         others = [d for d in docs.values() if d.doc_id != "002_26bebbeff29c7c35"]
         assert all(d.duplicate_of is None for d in others)
         # duplicates never reach a search
-        allowed = set(index.allowed_rows(Filters()))
+        allowed = set(index._allowed_rows(Filters()))
         dup_rows = {r for (r,) in index.conn.execute("SELECT id FROM chunks WHERE doc_id = '002_26bebbeff29c7c35'")}
         assert dup_rows and not (dup_rows & allowed)
 
 
 def test_filters_select_by_council_type_and_year(bundled_index):
     with Index.open(bundled_index) as index:
-        rows = index.allowed_rows(Filters(doc_types=("monitoring_visit",), years=(2024,)))
+        rows = index._allowed_rows(Filters(doc_types=("monitoring_visit",), years=(2024,)))
         docs = {d for (d,) in index.conn.execute(
             f"SELECT DISTINCT doc_id FROM chunks WHERE id IN ({','.join(map(str, rows))})")}
         assert docs == {"001_48f99557a5b80f02"}
-        assert index.allowed_rows(Filters(local_authorities=("Kent",))) == []
+        assert index._allowed_rows(Filters(local_authorities=("Kent",))) == []
 
 
 # --- sentence vectors and the runtime an index keeps --------------------------------------------------

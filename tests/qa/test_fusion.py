@@ -1,4 +1,5 @@
-from qa.retrieve import fts_expression, fuse
+from qa.retrieve import fuse
+from qa.terms import keyword_phrases
 
 
 def test_reciprocal_rank_fusion_rewards_agreement():
@@ -13,6 +14,6 @@ def test_weighted_fusion_scales_bm25():
     assert fused == {1: 0.75, 2: 0.25}
 
 
-def test_fts_expression_quotes_terms_and_strips_operators():
-    assert fts_expression(("pa", "caseloads"), ("personal adviser",)) == '"pa" OR "caseloads" OR "personal adviser"'
-    assert fts_expression(('NEAR("x"', "a*b"), ()) == '"NEAR x" OR "a b"'
+def test_keyword_phrases_strip_operators():
+    assert keyword_phrases(("pa", "caseloads"), ("personal adviser",)) == ("pa", "caseloads", "personal adviser")
+    assert keyword_phrases(('NEAR("x"', "a*b"), ()) == ("NEAR x", "a b")

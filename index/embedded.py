@@ -1,0 +1,382 @@
+"""The embedded index: a folder holding `index.sqlite` (documents, chunks, FTS5) and FAISS vector files."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.errors import IndexDamaged, IndexLocked, IndexMissing, SettingsMismatch, locked_message
+from index.filters import Filters, filter_sql
+from index.index import Consistency, Index, latest_by_council
+from index.vectors import VectorStore
+from ingest.models import Chunk, Document
+from ofsted_qa.settings import Settings
+
+DB_NAME = "index.sqlite"
+VECTORS_NAME = "vectors.faiss"
+LOCK_NAME = "write.lock"
+
+
+class EmbeddedIndex(Index):
+    """Documents, chunks and their vectors in one folder: SQLite with FTS5 for rows and keywords, FAISS for vectors."""
+
+    def __init__(self, folder: Path, conn: sqlite3.Connection, settings: Settings, vectors: VectorStore | None,
+                 vectors_file: str = VECTORS_NAME):
+        self.folder = folder
+        self.conn = conn
+        self.settings = settings
+        self.vectors = vectors
+        self.vectors_file = vectors_file  # the vector file the database names as current
+        self._documents: tuple[int, list[Document]] | None = None  # (database version, documents)
+
+    # --- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path | str, settings: Settings | None = None, create: bool = False,  # type: ignore[override]
+             rebuild_vectors: bool = False) -> EmbeddedIndex:
+        """Open the index in `folder`; refuses one built with different model or chunk settings.
+
+        A vector file that cannot be read raises `IndexDamaged`, unless `rebuild_vectors` (an ingest): then the
+        index opens with no vectors, and `repair` re-embeds every passage from the database.
+        """
+        folder = Path(folder)
+        settings = settings or Settings()
+        if not (folder / DB_NAME).exists():
+            if not create:
+                raise IndexMissing(f"no index at {folder}: build one with `python -m ingest PATH --index {folder}`")
+            folder.mkdir(parents=True, exist_ok=True)
+        conn = store.connect(folder / DB_NAME)
+        recorded = store.read_settings(conn)
+        wanted = {**settings.shaping(), "schema_version": store.SCHEMA_VERSION}
+        if not recorded:
+            store.write_settings(conn, {**wanted, "embedding_runtime": settings.embedding_runtime})
+        else:
+            # Vectors are only comparable with vectors made the same way: the index's runtime wins
+            # (indexes from before the setting existed were made with the fp32 weights).
+            settings = replace(settings, embedding_runtime=recorded.get("embedding_runtime", "torch"))
+            if recorded.get("schema_version") in store.READABLE_SCHEMAS:
+                wanted["schema_version"] = recorded["schema_version"]
+            differences = {k: (recorded.get(k), v) for k, v in wanted.items() if recorded.get(k) != v}
+            if differences:
+                conn.close()
+                listed = "; ".join(f"{k}: index has {a!r}, asked for {b!r}" for k, (a, b) in differences.items())
+                raise SettingsMismatch(
+                    f"the index at {folder} was built with other settings ({listed}). "
+                    "Use the settings it was built with, or build a new index in another folder."
+                )
+        dim = recorded.get("dim")
+        name = recorded.get("vectors_file", VECTORS_NAME)
+        vectors = None
+        if dim:
+            try:
+                vectors = VectorStore.load(folder / name, dim)
+            except IndexDamaged:
+                if not rebuild_vectors:
+                    conn.close()
+                    raise
+                vectors = VectorStore(dim)
+        index = cls(folder, conn, settings, vectors, name)
+        index.consistency = index.check() if vectors is not None else None
+        return index
+
+    @property
+    def location(self) -> str:
+        return str(self.folder)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _prepare_vectors(self, dim: int) -> None:
+        if self.vectors is None:
+            self.vectors = VectorStore(dim)
+            store.write_settings(self.conn, {"dim": dim})
+
+    # --- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self):
+        """Hold the folder's write lock; a second writer is refused, not interleaved."""
+        lock_path = self.folder / LOCK_NAME
+        handle = open(lock_path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise IndexLocked(locked_message(self.location)) from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield self
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def write(self, batch: list[tuple], abbreviations: dict[str, list[tuple[str, str]]], pipeline: str = "") -> None:
+        """Store documents with their chunks and vectors, replacing any earlier version of each.
+
+        Each item is (document, chunks, chunk vectors) or (document, chunks, chunk vectors, sentences),
+        where sentences[i] is (spans, vectors) for the sentences of chunk i.
+
+        Rows and vectors change together: see `_vectors_transaction`.
+        """
+        self.embedder  # noqa: B018 - makes sure the vector store exists
+        old_ids: list[int] = []
+        new: list[tuple[list[int], np.ndarray]] = []
+        with self._vectors_transaction():
+            for doc, chunks, vecs, *sentences in batch:
+                old_ids += [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
+                self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
+                store.insert_document(self.conn, doc, pipeline)
+                rowids = store.insert_chunks(self.conn, chunks)
+                if sentences and sentences[0] is not None:
+                    store.insert_sentence_vectors(self.conn, rowids, sentences[0])
+                new.append((rowids, vecs))
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO abbreviations(abbr, expansion, doc_id) VALUES (?, ?, ?)",
+                    [(a, e, doc.doc_id) for a, e in abbreviations.get(doc.doc_id, [])],
+                )
+            self._store().remove(old_ids)
+            for ids, vecs in new:
+                self._store().add(ids, vecs)
+
+    def set_duplicate(self, doc_id: str, duplicate_of: str | None) -> None:
+        with self._transaction():
+            self.conn.execute("UPDATE documents SET duplicate_of = ? WHERE doc_id = ?", (duplicate_of, doc_id))
+
+    def remove_document(self, doc_id: str) -> None:
+        ids = [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        if self.vectors is None:
+            self.embedder  # noqa: B018 - makes sure the vector store exists
+        with self._vectors_transaction():
+            self.conn.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of = ?", (doc_id,))
+            self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self._store().remove(ids)
+
+    def check(self) -> Consistency:
+        """Compare the vectors with the chunk rows."""
+        rows = {r for (r,) in self.conn.execute("SELECT id FROM chunks")}
+        stored = set(self.vectors.ids().tolist()) if self.vectors is not None else set()
+        return Consistency(len(rows), len(stored), tuple(sorted(rows - stored)), tuple(sorted(stored - rows)))
+
+    def repair(self) -> Consistency:
+        """Re-embed chunks that lost their vectors and drop vectors whose chunks are gone.
+
+        Writes keep the two in step; this mends an index damaged from outside (a vector file
+        deleted or restored from another day) or made by an older version.
+        """
+        found = self.check()
+        if found.ok:
+            return found
+        self.embedder  # noqa: B018
+        with self._vectors_transaction():
+            self._store().remove(list(found.orphan_vectors))
+            missing = list(found.missing_vectors)
+            chunks = store.select_chunks(self.conn, missing)
+            for i in range(0, len(missing), 256):
+                part = missing[i:i + 256]
+                self._store().add(part, self.embedder.embed([chunks[r].text for r in part],
+                                                            self.settings.embed_batch_size))
+        self.consistency = self.check()
+        return found
+
+    def _store(self) -> VectorStore:
+        """The vector store a write changes; every write loads the embedder first, which creates it."""
+        assert self.vectors is not None, "a write must load the embedder (and so the vector store) first"
+        return self.vectors
+
+    @contextmanager
+    def _transaction(self):
+        self._documents = None
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def _vectors_transaction(self):
+        """Change rows and vectors as one: a crash at any moment leaves both as they were, or both new.
+
+        The vectors go to a new file (written under a temporary name, then renamed) and the database
+        names it as current in the same transaction as the rows; the commit is the switch. Until
+        then every reader, and every process after a crash, uses the old file with the old rows.
+        """
+        previous = self.vectors_file
+        generation = int(store.read_settings(self.conn).get("vectors_generation", 0)) + 1
+        name = f"vectors-{generation:06d}.faiss"
+        try:
+            with self._transaction():
+                yield
+                self._store().save(self.folder / name)
+                store.write_settings(self.conn, {"vectors_file": name, "vectors_generation": generation})
+        except BaseException:
+            (self.folder / name).unlink(missing_ok=True)
+            self.vectors = VectorStore.load(self.folder / previous, self._store().dim)  # the committed state
+            raise
+        self.vectors_file = name
+        self._remove_stale_vector_files()
+
+    def _remove_stale_vector_files(self) -> None:
+        """Vector files no longer current (left by earlier writes or a crash); the write lock is held."""
+        for path in [*self.folder.glob("vectors*.faiss"), *self.folder.glob("vectors*.faiss.tmp")]:
+            if path.name != self.vectors_file:
+                path.unlink(missing_ok=True)
+
+    def refresh(self) -> bool:
+        """Load the vectors another process committed since; True when it did."""
+        recorded = store.read_settings(self.conn)
+        name = recorded.get("vectors_file", VECTORS_NAME)
+        if name == self.vectors_file or not recorded.get("dim"):
+            return False
+        for _ in range(3):  # the writer may replace it again between our read and our load
+            try:
+                self.vectors = VectorStore.load(self.folder / name, recorded["dim"], missing_ok=False)
+                self.vectors_file = name
+                return True
+            except FileNotFoundError:
+                name = store.read_settings(self.conn).get("vectors_file", VECTORS_NAME)
+        return False
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        """Every document; claim checks read them all many times, so they are kept until the database changes."""
+        # data_version moves when another connection commits; our own writes clear the cache.
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._documents is None or self._documents[0] != version:
+            self._documents = (version, store.select_documents(self.conn))
+        return self._documents[1]
+
+    def document(self, doc_id: str) -> Document | None:
+        found = store.select_documents(self.conn, "WHERE doc_id = ?", (doc_id,))
+        return found[0] if found else None
+
+    def source_kinds(self, doc_ids: list[str]) -> dict[str, str]:
+        """doc_id -> "official" | "press"."""
+        marks = ", ".join("?" * len(doc_ids))
+        return dict(self.conn.execute(f"SELECT doc_id, source_kind FROM documents WHERE doc_id IN ({marks})", doc_ids))
+
+    def authorities(self) -> set[str]:
+        """Every council named by an indexed document."""
+        rows = self.conn.execute("SELECT DISTINCT local_authority FROM documents WHERE local_authority IS NOT NULL")
+        return {r for (r,) in rows}
+
+    def document_state(self, doc_id: str) -> tuple[str, str] | None:
+        """(file hash, ingest version) a document was stored with, or None."""
+        row = self.conn.execute("SELECT sha256, pipeline FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, dict]:
+        """chunk_id -> {(start, end): vector} of its sentences, for chunks stored with them."""
+        return store.select_sentence_vectors(self.conn, chunk_ids, self.embedder.dim)
+
+    def chunks(self, rowids: list[int]) -> dict[int, Chunk]:
+        return store.select_chunks(self.conn, rowids)
+
+    def chunk_at(self, doc_id: str, offset: int) -> tuple[int, Chunk] | None:
+        """(row id, chunk) of the chunk of `doc_id` holding character `offset` of its text, if any."""
+        row = self.conn.execute("SELECT id FROM chunks WHERE doc_id = ? AND start <= ? AND ? < end "
+                                "ORDER BY start LIMIT 1", (doc_id, offset, offset)).fetchone()
+        if row is None:
+            return None
+        found = self.chunks([row[0]])
+        return (row[0], found[row[0]]) if row[0] in found else None
+
+    def rows_matching(self, phrases: tuple[str, ...]) -> int:
+        match = fts5_match(phrases)
+        if not match:
+            return 0
+        try:
+            return self.conn.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+    def chunk_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def abbreviations(self) -> dict[str, set[str]]:
+        """Abbreviation -> expansions defined in the indexed documents ('PA' -> {'personal adviser'})."""
+        found: dict[str, set[str]] = {}
+        for abbr, expansion in self.conn.execute("SELECT DISTINCT abbr, expansion FROM abbreviations"):
+            found.setdefault(abbr, set()).add(expansion)
+        return found
+
+    def has_rows(self, filters: Filters) -> bool:
+        if filters.is_empty():
+            return self.chunk_count() > 0
+        where, params = filter_sql(filters, True)
+        sql = f"SELECT 1 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where} LIMIT 1"
+        return self.conn.execute(sql, params).fetchone() is not None
+
+    def latest_documents(self, filters: Filters) -> tuple[str, ...]:
+        where, params = filter_sql(filters, True)
+        rows = self.conn.execute(f"SELECT d.doc_id, d.local_authority, d.date, d.visit_dates FROM documents d "
+                                 f"WHERE {where}", params)
+        return latest_by_council((doc_id, council, date, json.loads(visits)) for doc_id, council, date, visits in rows)
+
+    def dense(self, query_vector: np.ndarray, k: int,
+              filters: Filters = Filters()) -> list[tuple[int, float]]:  # noqa: B008 (frozen)
+        if self.vectors is None:
+            return []
+        return self.vectors.search(query_vector, k, self._allowed_rows(filters))
+
+    def keyword(self, phrases: tuple[str, ...], k: int,
+                filters: Filters = Filters()) -> list[tuple[int, float]]:  # noqa: B008 (frozen)
+        """By BM25 over the passage text and (at half weight) its section heading; higher is better."""
+        match = fts5_match(phrases)
+        if not match:
+            return []
+        where, params = filter_sql(filters, True)
+        sql = (
+            "SELECT f.rowid, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts f "
+            "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.doc_id = c.doc_id "
+            f"WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC LIMIT ?"
+        )
+        try:
+            return [(int(r), float(s)) for r, s in self.conn.execute(sql, (match, *params, k))]
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 cannot parse finds nothing by keyword
+
+    def cosines(self, rowids: list[int], query_vector: np.ndarray) -> dict[int, float]:
+        vectors = self.vectors
+        if vectors is None:  # an index that has stored no vectors yet
+            return {}
+        try:
+            return dict(zip(rowids, (vectors.vectors(rowids) @ query_vector).tolist()))
+        except KeyError:  # an index reported damaged may lack some
+            found = {}
+            for r in rowids:
+                try:
+                    found[r] = float(vectors.vector(r) @ query_vector)
+                except KeyError:
+                    pass
+            return found
+
+    def _allowed_rows(self, filters: Filters) -> list[int] | None:
+        """Chunk row ids the filters allow (duplicates left out); None when nothing is filtered out."""
+        if filters.is_empty() and not self._has_duplicates():
+            return None
+        where, params = filter_sql(filters, True)
+        sql = f"SELECT c.id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}"
+        return [r for (r,) in self.conn.execute(sql, params)]
+
+    def _has_duplicates(self) -> bool:
+        row = self.conn.execute("SELECT 1 FROM documents WHERE duplicate_of IS NOT NULL LIMIT 1").fetchone()
+        return row is not None
+
+
+def fts5_match(phrases: tuple[str, ...]) -> str:
+    """An FTS5 OR-expression of quoted phrases: ('pa', 'personal adviser') -> '"pa" OR "personal adviser"'."""
+    return " OR ".join(f'"{p}"' for p in phrases)
