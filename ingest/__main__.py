@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     parser.add_argument("--index", default=None,
-                        help=f"index folder (default: $OFSTED_QA_INDEX or {default_index_dir()})")
+                        help=f"index folder or postgresql:// address (default: {default_index_dir()})")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--runtime", choices=["onnx-int8", "torch"], default="onnx-int8",
                         help="how a new index runs the embedding model: int8 ONNX (default, faster) or the fp32 "
