@@ -40,7 +40,7 @@ class EmbeddedIndex(Index):
     # --- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path | str, settings: Settings | None = None, create: bool = False,  # type: ignore[override]
+    def open(cls, folder: Path | str, settings: Settings | None = None, create: bool = False,
              rebuild_vectors: bool = False) -> EmbeddedIndex:
         """Open the index in `folder`; refuses one built with different model or chunk settings.
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.errors import SettingsMismatch
 from index.filters import Filters
 from ingest.models import Chunk, Document
 from ofsted_qa.settings import Settings
@@ -207,6 +208,24 @@ class Index(ABC):
     @abstractmethod
     def cosines(self, rowids: list[int], query_vector: np.ndarray) -> dict[int, float]:
         """Cosine to `query_vector` of each stored vector among `rowids` (rows without one are left out)."""
+
+
+def agreed_settings(recorded: dict, settings: Settings, location: str, schema_version: int,
+                    readable_schemas: tuple[int, ...]) -> Settings:
+    """The settings to use with an index that recorded `recorded` when built; `SettingsMismatch` when the
+    model or chunk settings asked for differ from the index's."""
+    # Vectors are only comparable with vectors made the same way: the index's runtime wins
+    # (indexes from before the setting existed were made with the fp32 weights).
+    settings = replace(settings, embedding_runtime=recorded.get("embedding_runtime", "torch"))
+    wanted = {**settings.shaping(), "schema_version": schema_version}
+    if recorded.get("schema_version") in readable_schemas:
+        wanted["schema_version"] = recorded["schema_version"]
+    differences = {k: (recorded.get(k), v) for k, v in wanted.items() if recorded.get(k) != v}
+    if differences:
+        listed = "; ".join(f"{k}: index has {a!r}, asked for {b!r}" for k, (a, b) in differences.items())
+        raise SettingsMismatch(f"the index at {location} was built with other settings ({listed}). "
+                               "Use the settings it was built with, or build a new index elsewhere.")
+    return settings
 
 
 def latest_by_council(rows) -> tuple[str, ...]:

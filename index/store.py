@@ -77,13 +77,13 @@ CREATE TABLE IF NOT EXISTS abbreviations (
 );
 """
 
-_DOC_COLUMNS = (
+DOC_COLUMNS = (
     "doc_id, path, sha256, title, local_authority, doc_type, visit_number, date, visit_dates, "
     "inspectors, recipient, source_kind, judgements, duplicate_of, pages, pipeline, text, date_basis, outcome"
 )
 # columns later schemas added to the documents table
 _ADDED_COLUMNS = (("date_basis", "TEXT"), ("outcome", "TEXT"), ("begins", "TEXT"), ("ends", "TEXT"))
-_CHUNK_COLUMNS = "id, chunk_id, doc_id, ordinal, section, start, end, n_tokens, text"
+CHUNK_COLUMNS = "id, chunk_id, doc_id, ordinal, section, start, end, n_tokens, text"
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -121,18 +121,33 @@ def write_settings(conn: sqlite3.Connection, values: dict) -> None:
     )
 
 
-def insert_document(conn: sqlite3.Connection, doc: Document, pipeline: str) -> None:
+def document_row(doc: Document, pipeline: str) -> tuple:
+    """The values of DOC_COLUMNS for `doc`, then the days its time begins and ends."""
     m = doc.meta
-    conn.execute(
-        f"INSERT INTO documents({_DOC_COLUMNS}, begins, ends) VALUES ({', '.join('?' * 21)})",
-        (
-            doc.doc_id, doc.path, doc.sha256, m.title, m.local_authority, m.doc_type, m.visit_number,
-            m.date, json.dumps(list(m.visit_dates)), json.dumps(list(m.inspectors)), m.recipient,
-            m.source_kind, json.dumps([j.__dict__ for j in m.judgements]), doc.duplicate_of,
-            doc.pages, pipeline, doc.text, m.date_basis,
-            json.dumps(m.outcome.__dict__) if m.outcome else None, *reach(m.date, m.date_basis, m.visit_dates),
-        ),
+    return (
+        doc.doc_id, doc.path, doc.sha256, m.title, m.local_authority, m.doc_type, m.visit_number,
+        m.date, json.dumps(list(m.visit_dates)), json.dumps(list(m.inspectors)), m.recipient,
+        m.source_kind, json.dumps([j.__dict__ for j in m.judgements]), doc.duplicate_of,
+        doc.pages, pipeline, doc.text, m.date_basis,
+        json.dumps(m.outcome.__dict__) if m.outcome else None, *reach(m.date, m.date_basis, m.visit_dates),
     )
+
+
+def insert_document(conn: sqlite3.Connection, doc: Document, pipeline: str) -> None:
+    conn.execute(f"INSERT INTO documents({DOC_COLUMNS}, begins, ends) VALUES ({', '.join('?' * 21)})",
+                 document_row(doc, pipeline))
+
+
+def sentence_rows(rowids: list[int], sentences: list) -> list[tuple[int, str, bytes]]:
+    """(chunk row id, JSON spans, float16 vectors) for each chunk's sentences."""
+    return [(r, json.dumps([list(span) for span in spans]), np.asarray(vectors, dtype=np.float16).tobytes())
+            for r, (spans, vectors) in zip(rowids, sentences)]
+
+
+def sentence_matrix(spans: str, blob: bytes, dim: int) -> dict:
+    """{(start, end): float32 vector} from a stored row of sentence spans and vectors."""
+    matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+    return {tuple(span): matrix[n] for n, span in enumerate(json.loads(spans))}
 
 
 def insert_chunks(conn: sqlite3.Connection, chunks: list[Chunk]) -> list[int]:
@@ -151,11 +166,8 @@ def insert_chunks(conn: sqlite3.Connection, chunks: list[Chunk]) -> list[int]:
 
 def insert_sentence_vectors(conn: sqlite3.Connection, rowids: list[int], sentences: list) -> None:
     """Store each chunk's sentence spans and their vectors (as float16) under the chunk's row id."""
-    conn.executemany(
-        "INSERT INTO sentence_vectors(chunk, spans, vectors) VALUES (?, ?, ?)",
-        [(r, json.dumps([list(span) for span in spans]), np.asarray(vectors, dtype=np.float16).tobytes())
-         for r, (spans, vectors) in zip(rowids, sentences)],
-    )
+    conn.executemany("INSERT INTO sentence_vectors(chunk, spans, vectors) VALUES (?, ?, ?)",
+                     sentence_rows(rowids, sentences))
 
 
 def select_sentence_vectors(conn: sqlite3.Connection, chunk_ids: list[str], dim: int) -> dict[str, dict]:
@@ -168,8 +180,7 @@ def select_sentence_vectors(conn: sqlite3.Connection, chunk_ids: list[str], dim:
             f"WHERE c.chunk_id IN ({', '.join('?' * len(part))})", part,
         )
         for chunk_id, spans, blob in rows:
-            matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, dim).astype(np.float32)
-            found[chunk_id] = {tuple(span): matrix[n] for n, span in enumerate(json.loads(spans))}
+            found[chunk_id] = sentence_matrix(spans, blob, dim)
     return found
 
 
@@ -189,7 +200,7 @@ def row_to_document(row: tuple) -> Document:
 
 
 def select_documents(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[Document]:
-    rows = conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents {where} ORDER BY doc_id", params)
+    rows = conn.execute(f"SELECT {DOC_COLUMNS} FROM documents {where} ORDER BY doc_id", params)
     return [row_to_document(r) for r in rows]
 
 
@@ -205,7 +216,7 @@ def select_chunks(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, Chun
     for i in range(0, len(rowids), 900):  # SQLite's limit on bound parameters
         part = rowids[i:i + 900]
         rows = conn.execute(
-            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({', '.join('?' * len(part))})", part
+            f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE id IN ({', '.join('?' * len(part))})", part
         )
         found.update(row_to_chunk(r) for r in rows)
     return found

@@ -40,7 +40,7 @@ def no_network():
     socket.socket.connect_ex = real_connect_ex
 
 
-def _build(folder: Path, paths: list[Path]) -> Path:
+def _build(folder: Path | str, paths: list[Path]) -> Path | str:
     from index.index import Index
     from ingest.pipeline import ingest
     from ofsted_qa.settings import Settings
@@ -61,6 +61,20 @@ def bundled_index(tmp_path_factory) -> Path:
 def corpus_index(tmp_path_factory) -> Path:
     """Folder of an index of the five BCP text documents only."""
     return _build(tmp_path_factory.mktemp("corpus5"), CORPUS_TXT)
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """A real PostgreSQL server with pgvector (tests/postgres.py); `postgres.database()` is a new database."""
+    from tests.postgres import start
+
+    return start(tmp_path_factory.mktemp("pg"))
+
+
+@pytest.fixture(scope="session")
+def bundled_postgres(postgres) -> str:
+    """Address of a PostgreSQL index of all nine bundled documents."""
+    return str(_build(postgres.database("bundled"), [LETTERS]))
 
 
 @pytest.fixture(scope="session")

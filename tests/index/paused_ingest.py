@@ -5,8 +5,9 @@
 The moments are "start", "locked" (the write lock is held), "embed", every SQL statement run, the
 index's own and SQLite's inside them ("sql BEGIN", "sql INSERT chunks", "sql REPLACE chunks_fts_data",
 "sql COMMIT", ...), "save vectors", "vectors saved" and "committed" (the transaction is committed,
-the old vector file not yet removed). At every moment named by --stop (only its N-th time with #N)
-the process writes "<n> <moment>" to stdout, n counting all moments so far, and waits for a line on
+the old vector file not yet removed). Into PostgreSQL, the statements the index sends are moments
+named the same way ("sql INSERT chunks"), and "committed" follows each write transaction.
+At every moment named by --stop (only its N-th time with #N) the process writes "<n> <moment>" to stdout, n counting all moments so far, and waits for a line on
 stdin before going on; with --go-on it goes straight on. --list writes every moment and goes on.
 The run ends with "done <n>", n being how many moments it had. Whatever else is printed to stdout
 goes to stderr.
@@ -69,6 +70,41 @@ def _sql_moment(sql: str) -> str:
     return f"sql {verb} {table.group(1)}" if table else f"sql {verb}"
 
 
+def _announce_lock(backend: type, moment) -> None:
+    real_writing = backend.writing
+
+    @contextmanager
+    def writing(self):
+        with real_writing(self) as held:
+            moment("locked")
+            yield held
+
+    backend.writing = writing
+
+
+def _watch_postgres(backend: type, moment) -> None:
+    """PostgreSQL statements as moments named like SQLite's ("sql INSERT chunks"), and "committed"."""
+    import psycopg
+
+    for name in ("execute", "executemany"):
+        real = getattr(psycopg.Cursor, name)
+
+        def run(self, query, *a, _real=real, **kw):
+            moment(_sql_moment(str(query)))
+            return _real(self, query, *a, **kw)
+
+        setattr(psycopg.Cursor, name, run)
+    real_transaction = backend._transaction
+
+    @contextmanager
+    def transaction(self):
+        with real_transaction(self) as conn:
+            yield conn
+        moment("committed")
+
+    backend._transaction = transaction
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.index.paused_ingest")
     parser.add_argument("--stop", action="append", default=[])
@@ -105,8 +141,9 @@ def main(argv: list[str]) -> int:
 
     sqlite3.connect = connect
 
+    from index.embedded import EmbeddedIndex
     from index.embedder import Embedder
-    from index.index import Index
+    from index.postgres import PostgresIndex
     from index.vectors import VectorStore
 
     def before(owner, name: str, what: str) -> None:
@@ -119,7 +156,8 @@ def main(argv: list[str]) -> int:
         setattr(owner, name, wrapped)
 
     before(Embedder, "embed_with_spans", "embed")
-    before(Index, "_remove_stale_vector_files", "committed")
+    before(EmbeddedIndex, "_remove_stale_vector_files", "committed")
+    _watch_postgres(PostgresIndex, moment)
     real_save = VectorStore.save
 
     def save(self, path):
@@ -128,15 +166,8 @@ def main(argv: list[str]) -> int:
         moment("vectors saved")
 
     VectorStore.save = save
-    real_writing = Index.writing
-
-    @contextmanager
-    def writing(self):
-        with real_writing(self) as held:
-            moment("locked")
-            yield held
-
-    Index.writing = writing
+    for backend in (EmbeddedIndex, PostgresIndex):
+        _announce_lock(backend, moment)
 
     from ingest.__main__ import main as ingest_main
 

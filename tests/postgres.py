@@ -1,0 +1,46 @@
+"""A real PostgreSQL 16 server with pgvector for tests, from the `pgserver` package.
+
+Without pgserver (or psycopg, or pgvector) a test that needs the server is skipped, with how to install
+it; under CI ($CI set) it fails instead, so a green CI run always ran the PostgreSQL tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+INSTALL = ".venv/bin/pip install -r requirements-dev.txt (pgserver, psycopg, pgvector)"
+
+
+class Server:
+    """A running server; `database()` makes a new empty database on it and gives its address."""
+
+    def __init__(self, data: Path):
+        import pgserver
+
+        self.server = pgserver.get_server(data, cleanup_mode="stop")
+        self.address = self.server.get_uri()
+        self._names = itertools.count(1)
+
+    def database(self, prefix: str = "t") -> str:
+        name = f"{prefix}{next(self._names)}"
+        self.server.psql(f"CREATE DATABASE {name};")
+        return re.sub(r"/postgres(\?|$)", rf"/{name}\1", self.address, count=1)
+
+
+def start(data: Path) -> Server:
+    """The server keeping its files in `data`, or a skip (a failure under CI) saying what is missing."""
+    try:
+        import pgserver  # noqa: F401
+        import pgvector  # noqa: F401
+        import psycopg  # noqa: F401
+    except ImportError as e:
+        message = f"the PostgreSQL tests need a real server: {e.name} is missing; {INSTALL}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return Server(data)
