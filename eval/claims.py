@@ -114,7 +114,7 @@ def best_match(claim: str, checked: list[dict]) -> dict | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.claims", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--index", required=True)
     parser.add_argument("--claims", type=Path, nargs="*", default=[], help="claim sets, each claim checked alone")
     parser.add_argument("--press", type=Path, nargs="*", default=[], help="press folders, articles checked whole")
     parser.add_argument("--save", type=Path, help="write figures and verdicts as JSON here")

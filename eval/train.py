@@ -199,7 +199,7 @@ def cross_validate(runs: list[Run], folds: int = 5) -> tuple[dict, list[dict], l
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", type=Path, required=True, help="an index holding the documents the sets cite")
+    parser.add_argument("--index", required=True, help="an index holding the documents the sets cite")
     parser.add_argument("--questions", type=Path, nargs="+", required=True)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--save", action="store_true", help="fit on every question and write qa/weights/")

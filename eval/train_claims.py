@@ -102,7 +102,7 @@ def cross_validate(runs: list[Assessed], folds: int = 5) -> tuple[dict, list[dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train_claims", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--index", required=True)
     parser.add_argument("--claims", type=Path, nargs="+", required=True)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--save", action="store_true", help="fit on every claim and write qa/weights/")

@@ -90,7 +90,7 @@ def _watch_postgres(backend: type, moment) -> None:
         real = getattr(psycopg.Cursor, name)
 
         def run(self, query, *a, _real=real, **kw):
-            moment(_sql_moment(str(query)))
+            moment(_sql_moment(query.as_string(self) if hasattr(query, "as_string") else str(query)))
             return _real(self, query, *a, **kw)
 
         setattr(psycopg.Cursor, name, run)
