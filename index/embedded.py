@@ -1,4 +1,12 @@
-"""The embedded index: a folder holding `index.sqlite` (documents, chunks, FTS5) and FAISS vector files."""
+"""The embedded index: a folder holding `index.sqlite` (documents, chunks, FTS5) and the vector files.
+
+The vectors are a base file (`vectors-NNNNNN.faiss`, FAISS's own format) and the segments written
+since (`vectors-NNNNNN.seg.npz`, one per write: the ids it removed and the ids and vectors it added;
+see `index.vectors`). The database names the current base and its segments, in order, in the same
+transaction as the rows, so the commit is the switch. A write appends one segment; when the delta of
+added vectors passes its limit, the segments pass `max_segments` or the base should change kind, the
+store is compacted into a new base and the segment list starts again.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,25 +24,64 @@ from index import store
 from index.errors import IndexDamaged, IndexLocked, IndexMissing, SettingsMismatch, locked_message
 from index.filters import Filters, filter_sql
 from index.index import Consistency, Index, latest_by_council
-from index.vectors import VectorStore
+from index.vectors import DELTA_LIMIT, Changes, Segment, VectorStore
 from ingest.models import Chunk, Document
 from ofsted_qa.settings import Settings
 
 DB_NAME = "index.sqlite"
-VECTORS_NAME = "vectors.faiss"
+VECTORS_NAME = "vectors.faiss"  # the vectors of an index from before the database named its files
 LOCK_NAME = "write.lock"
+# Segments a write may leave before the store is compacted. Opening replays them all (~0.2 ms to read a
+# letter's segment); at one letter a write, compaction then comes every 200 writes, before the delta limit.
+MAX_SEGMENTS = 200
+_VECTOR_FILES = ("vectors*.faiss", "vectors*.seg.npz", "vectors*.faiss.tmp", "vectors*.seg.npz.tmp")
+
+
+@dataclass(frozen=True)
+class VectorFiles:
+    """The vector files the database names as current: a base and the segments written since, oldest first.
+
+    `base` is None while the database names none: a new index, or one from before it named its files
+    (whose vectors are then in VECTORS_NAME); its first write saves a base.
+    """
+
+    base: str | None = None
+    segments: tuple[str, ...] = ()
+
+    @classmethod
+    def recorded(cls, settings: dict) -> VectorFiles:
+        return cls(settings.get("vectors_file"), tuple(settings.get("vector_segments", ())))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.base, *self.segments) if self.base is not None else self.segments
+
+    def follows(self, earlier: VectorFiles) -> bool:
+        """True when these are `earlier` with segments appended (none removed, the same base)."""
+        return self.base == earlier.base and self.segments[:len(earlier.segments)] == earlier.segments
+
+    def settings(self, generation: int) -> dict:
+        return {"vectors_file": self.base, "vector_segments": list(self.segments), "vectors_generation": generation}
 
 
 class EmbeddedIndex(Index):
     """Documents, chunks and their vectors in one folder: SQLite with FTS5 for rows and keywords, FAISS for vectors."""
 
+    delta_limit = DELTA_LIMIT  # vectors added since the base before it is compacted (see index.vectors)
+    max_segments = MAX_SEGMENTS
+
     def __init__(self, folder: Path, conn: sqlite3.Connection, settings: Settings, vectors: VectorStore | None,
-                 vectors_file: str = VECTORS_NAME):
+                 files: VectorFiles = VectorFiles(), rebuild_vectors: bool = False):  # noqa: B008 (frozen)
         self.folder = folder
         self.conn = conn
         self.settings = settings
         self.vectors = vectors
-        self.vectors_file = vectors_file  # the vector file the database names as current
+        self.files = files  # the vector files the database names as current, as `vectors` holds them
+        # Whether `vectors` is all that named files hold: not when no base is named yet, nor when a named file
+        # is missing or unreadable (opened with `rebuild_vectors`). Until it is, a write saves a new base.
+        self._whole = vectors is not None and files.base is not None
+        self._lost = False  # a named file was missing or unreadable: `repair` saves the vectors whole again
+        self._rebuild_vectors = rebuild_vectors
         self._documents: tuple[int, list[Document]] | None = None  # (database version, documents)
 
     # --- opening -----------------------------------------------------------------------------
@@ -72,31 +119,37 @@ class EmbeddedIndex(Index):
                     f"the index at {folder} was built with other settings ({listed}). "
                     "Use the settings it was built with, or build a new index in another folder."
                 )
-        dim = recorded.get("dim")
-        name = recorded.get("vectors_file", VECTORS_NAME)
-        vectors = None
-        if dim:
+        index = cls(folder, conn, settings, None, rebuild_vectors=rebuild_vectors)
+        if recorded.get("dim"):
             try:
-                vectors = VectorStore.load(folder / name, dim)
+                index._load_vectors(recorded["dim"])
             except IndexDamaged:
-                if not rebuild_vectors:
-                    conn.close()
-                    raise
-                vectors = VectorStore(dim)
-        index = cls(folder, conn, settings, vectors, name)
-        index.consistency = index.check() if vectors is not None else None
+                conn.close()
+                raise
+        index.consistency = index.check() if index.vectors is not None else None
         return index
 
     @property
     def location(self) -> str:
         return str(self.folder)
 
+    @property
+    def vectors_file(self) -> str | None:
+        """The base vector file the database names as current (None before the first write)."""
+        return self.files.base
+
+    @property
+    def vector_files(self) -> tuple[str, ...]:
+        """Every vector file the database names as current: the base, then its segments in order."""
+        return self.files.names
+
     def close(self) -> None:
         self.conn.close()
 
     def _prepare_vectors(self, dim: int) -> None:
         if self.vectors is None:
-            self.vectors = VectorStore(dim)
+            self.vectors = VectorStore(dim, delta_limit=self.delta_limit)
+            self._whole = False  # no base file yet
             store.write_settings(self.conn, {"dim": dim})
 
     # --- writing -----------------------------------------------------------------------------
@@ -132,7 +185,7 @@ class EmbeddedIndex(Index):
         self.embedder  # noqa: B018 - makes sure the vector store exists
         old_ids: list[int] = []
         new: list[tuple[list[int], np.ndarray]] = []
-        with self._vectors_transaction():
+        with self._vectors_transaction() as changes:
             for doc, chunks, vecs, *sentences in batch:
                 old_ids += [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
                 self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
@@ -145,9 +198,9 @@ class EmbeddedIndex(Index):
                     "INSERT OR IGNORE INTO abbreviations(abbr, expansion, doc_id) VALUES (?, ?, ?)",
                     [(a, e, doc.doc_id) for a, e in abbreviations.get(doc.doc_id, [])],
                 )
-            self._store().remove(old_ids)
+            changes.remove(old_ids)
             for ids, vecs in new:
-                self._store().add(ids, vecs)
+                changes.add(ids, vecs)
 
     def set_duplicate(self, doc_id: str, duplicate_of: str | None) -> None:
         with self._transaction():
@@ -157,10 +210,10 @@ class EmbeddedIndex(Index):
         ids = [r for (r,) in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
         if self.vectors is None:
             self.embedder  # noqa: B018 - makes sure the vector store exists
-        with self._vectors_transaction():
+        with self._vectors_transaction() as changes:
             self.conn.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of = ?", (doc_id,))
             self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-            self._store().remove(ids)
+            changes.remove(ids)
 
     def check(self) -> Consistency:
         """Compare the vectors with the chunk rows."""
@@ -172,22 +225,31 @@ class EmbeddedIndex(Index):
         """Re-embed chunks that lost their vectors and drop vectors whose chunks are gone.
 
         Writes keep the two in step; this mends an index damaged from outside (a vector file
-        deleted or restored from another day) or made by an older version.
+        deleted or restored from another day) or made by an older version. Vectors opened from
+        files that could not all be read are saved whole again, even when they agree with the rows.
         """
         found = self.check()
-        if found.ok:
+        if found.ok and not self._lost:
             return found
         self.embedder  # noqa: B018
-        with self._vectors_transaction():
-            self._store().remove(list(found.orphan_vectors))
+        with self._vectors_transaction() as changes:
+            changes.remove(list(found.orphan_vectors))
             missing = list(found.missing_vectors)
             chunks = store.select_chunks(self.conn, missing)
             for i in range(0, len(missing), 256):
                 part = missing[i:i + 256]
-                self._store().add(part, self.embedder.embed([chunks[r].text for r in part],
-                                                            self.settings.embed_batch_size))
+                changes.add(part, self.embedder.embed([chunks[r].text for r in part], self.settings.embed_batch_size))
         self.consistency = self.check()
         return found
+
+    def compact(self) -> None:
+        """Save the vectors as one new base file and name no segments; the rows do not change.
+
+        Writes call it when it is due (see the module docstring); the caller holds the write lock.
+        """
+        if self.vectors is not None:
+            with self._vectors_transaction(rebase=True):
+                pass
 
     def _store(self) -> VectorStore:
         """The vector store a write changes; every write loads the embedder first, which creates it."""
@@ -206,48 +268,151 @@ class EmbeddedIndex(Index):
         self.conn.execute("COMMIT")
 
     @contextmanager
-    def _vectors_transaction(self):
+    def _vectors_transaction(self, rebase: bool = False):
         """Change rows and vectors as one: a crash at any moment leaves both as they were, or both new.
 
-        The vectors go to a new file (written under a temporary name, then renamed) and the database
-        names it as current in the same transaction as the rows; the commit is the switch. Until
-        then every reader, and every process after a crash, uses the old file with the old rows.
+        The body gathers its vector changes (`Changes`). Before the commit they are saved as a new
+        segment file (written under a temporary name, made durable, then renamed) and the database
+        names it, after the segments before it, in the same transaction as the rows: the commit is the
+        switch. Until then every reader, and every process after a crash, sees the old files with the
+        old rows; the store in memory takes the changes only once they are committed. With `rebase`
+        (or when the store is not whole: no base yet, or a file could not be read) the store is
+        compacted and saved as a new base file instead, named with no segments; should that fail, the
+        committed files are loaded again. After the commit, files no longer named are removed, and the
+        store is compacted in a transaction of its own when that is due.
         """
-        previous = self.vectors_file
-        generation = int(store.read_settings(self.conn).get("vectors_generation", 0)) + 1
-        name = f"vectors-{generation:06d}.faiss"
+        written: Path | None = None
+        in_place = False  # whether the store in memory has taken changes not yet committed
         try:
             with self._transaction():
-                yield
-                self._store().save(self.folder / name)
-                store.write_settings(self.conn, {"vectors_file": name, "vectors_generation": generation})
+                self.refresh()  # what a writer committed since we loaded (writers take turns on the lock)
+                rebase = rebase or not self._whole
+                changes = Changes(self._store().dim)
+                yield changes
+                segment = changes.segment()
+                generation = int(store.read_settings(self.conn).get("vectors_generation", 0)) + 1
+                if rebase:
+                    in_place = True
+                    self._store().apply([segment])
+                    written = self._save_vectors(self._store(), f"vectors-{generation:06d}.faiss")
+                    files = VectorFiles(written.name)
+                elif not segment.empty:
+                    written = self._save_vectors(segment, f"vectors-{generation:06d}.seg.npz")
+                    files = replace(self.files, segments=(*self.files.segments, written.name))
+                else:
+                    files = self.files
+                if files != self.files:
+                    store.write_settings(self.conn, files.settings(generation))
         except BaseException:
-            (self.folder / name).unlink(missing_ok=True)
-            self.vectors = VectorStore.load(self.folder / previous, self._store().dim)  # the committed state
+            if written is not None:
+                written.unlink(missing_ok=True)
+            if in_place:
+                self._load_vectors(self._store().dim)  # the committed state
             raise
-        self.vectors_file = name
+        if not rebase:
+            try:
+                self._store().apply([segment])
+            except BaseException:  # committed, but half taken in: start again from the files
+                self._load_vectors(self._store().dim)
+                raise
+        self.files, self._whole, self._lost = files, True, False
         self._remove_stale_vector_files()
+        if not rebase and self._compaction_due():
+            self.compact()
+
+    def _compaction_due(self) -> bool:
+        return self._store().compaction_due or len(self.files.segments) >= self.max_segments
+
+    def _save_vectors(self, content: VectorStore | Segment, name: str) -> Path:
+        """Save a new base (a whole store) or segment under `name`, on disk before a commit names it."""
+        path = self.folder / name
+        content.save(path)
+        return path
 
     def _remove_stale_vector_files(self) -> None:
-        """Vector files no longer current (left by earlier writes or a crash); the write lock is held."""
-        for path in [*self.folder.glob("vectors*.faiss"), *self.folder.glob("vectors*.faiss.tmp")]:
-            if path.name != self.vectors_file:
-                path.unlink(missing_ok=True)
+        """Vector files no longer named (left by earlier writes or a crash); the write lock is held."""
+        named = set(self.files.names)
+        for pattern in _VECTOR_FILES:
+            for path in self.folder.glob(pattern):
+                if path.name not in named:
+                    try:
+                        path.unlink(missing_ok=True)
+                    except OSError:  # harmless where it is, and tried again after the next write
+                        pass
 
     def refresh(self) -> bool:
-        """Load the vectors another process committed since; True when it did."""
+        """Take in the vectors another process committed since; True when it did.
+
+        When the base is the same and segments were only appended, only the new ones are read.
+        """
         recorded = store.read_settings(self.conn)
-        name = recorded.get("vectors_file", VECTORS_NAME)
-        if name == self.vectors_file or not recorded.get("dim"):
+        if not recorded.get("dim"):
             return False
-        for _ in range(3):  # the writer may replace it again between our read and our load
+        files = VectorFiles.recorded(recorded)
+        if self.vectors is not None and files == self.files:
+            return False
+        if self.vectors is not None and self._whole and files.follows(self.files):
             try:
-                self.vectors = VectorStore.load(self.folder / name, recorded["dim"], missing_ok=False)
-                self.vectors_file = name
+                self._replay(files)
                 return True
             except FileNotFoundError:
-                name = store.read_settings(self.conn).get("vectors_file", VECTORS_NAME)
-        return False
+                pass  # a compaction removed them meanwhile: load what is current now
+        self._load_vectors(recorded["dim"])
+        return True
+
+    def _replay(self, files: VectorFiles) -> None:
+        """Apply the segments of `files` that follow ours, all read before any is applied."""
+        vectors = self._store()
+        new = [Segment.load(self.folder / name, vectors.dim) for name in files.segments[len(self.files.segments):]]
+        vectors.apply(new)
+        self.files = files
+
+    def _load_vectors(self, dim: int) -> None:
+        """Load the vector files the database names: the committed state."""
+        files = VectorFiles.recorded(store.read_settings(self.conn))
+        for _ in range(3):  # a writer may replace them between our reading their names and loading them
+            try:
+                self._take(files, *self._read_vectors(files, dim, missing_ok=False))
+                return
+            except FileNotFoundError:
+                again = VectorFiles.recorded(store.read_settings(self.conn))
+                if again == files:
+                    break  # not a writer's doing: gone from outside
+                files = again
+        self._take(files, *self._read_vectors(files, dim, missing_ok=True))
+
+    def _take(self, files: VectorFiles, vectors: VectorStore, lost: bool) -> None:
+        self.vectors, self.files, self._lost = vectors, files, lost
+        self._whole = files.base is not None and not lost
+
+    def _read_vectors(self, files: VectorFiles, dim: int, missing_ok: bool) -> tuple[VectorStore, bool]:
+        """The store `files` hold, and whether some of it was lost.
+
+        A missing file raises FileNotFoundError, and an unreadable one IndexDamaged, unless `missing_ok`
+        (for a missing one) or the index was opened to rebuild its vectors (for an unreadable one). Then
+        a base that cannot be had counts as empty, and the store stops before a segment that cannot be
+        had: later ones could add back ids that one removed, leaving two vectors for one id. What is
+        lost shows as passages without vectors, which `repair` embeds again.
+        """
+        lost = False
+        try:
+            vectors = VectorStore.load(self.folder / (files.base or VECTORS_NAME), dim, missing_ok=files.base is None,
+                                       delta_limit=self.delta_limit)
+        except (FileNotFoundError, IndexDamaged) as e:
+            if not (missing_ok if isinstance(e, FileNotFoundError) else self._rebuild_vectors):
+                raise
+            vectors, lost = VectorStore(dim, delta_limit=self.delta_limit), True
+        segments = []
+        for name in files.segments:
+            try:
+                segments.append(Segment.load(self.folder / name, dim))
+            except (FileNotFoundError, IndexDamaged) as e:
+                if not (missing_ok if isinstance(e, FileNotFoundError) else self._rebuild_vectors):
+                    raise
+                lost = True
+                break
+        vectors.apply(segments)
+        return vectors, lost
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -1,12 +1,16 @@
 """A real `python -m ingest` that stops at chosen moments of its work, so a test acts at a known point.
 
-    python -m tests.index.paused_ingest [--stop MOMENT[#N]]... [--go-on] [--list] -- INGEST ARGS...
+    python -m tests.index.paused_ingest [--stop MOMENT[#N]]... [--go-on] [--list] [--max-segments N]
+        -- INGEST ARGS...
 
 The moments are "start", "locked" (the write lock is held), "embed", every SQL statement run, the
 index's own and SQLite's inside them ("sql BEGIN", "sql INSERT chunks", "sql REPLACE chunks_fts_data",
-"sql COMMIT", ...), "save vectors", "vectors saved" and "committed" (the transaction is committed,
-the old vector file not yet removed). Into PostgreSQL, the statements the index sends are moments
-named the same way ("sql INSERT chunks"), and "committed" follows each write transaction.
+"sql COMMIT", ...), "save vectors" and "vectors saved" (around the writing of a new vector file: a
+write's segment, or a new base when the store is compacted) and "committed" (the transaction is
+committed, the vector files it no longer names not yet removed). --max-segments N sets how many
+segments a folder index keeps before it compacts (EmbeddedIndex.max_segments). Into PostgreSQL, the
+statements the index sends are moments named the same way ("sql INSERT chunks"), and "committed"
+follows each write transaction.
 At every moment named by --stop (only its N-th time with #N) the process writes "<n> <moment>" to stdout, n counting all moments so far, and waits for a line on
 stdin before going on; with --go-on it goes straight on. --list writes every moment and goes on.
 The run ends with "done <n>", n being how many moments it had. Whatever else is printed to stdout
@@ -30,12 +34,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start(paths, folder: Path, *ingest_args: str, stop: tuple[str, ...] = (), go_on: bool = False,
-          list_all: bool = False, log: Path) -> subprocess.Popen:
+          list_all: bool = False, max_segments: int | None = None, log: Path) -> subprocess.Popen:
     """The ingest of `paths` into `folder`, stopping as asked; its stderr is added to `log`."""
     cmd = [sys.executable, "-m", "tests.index.paused_ingest"]
     for moment in stop:
         cmd += ["--stop", moment]
     cmd += ["--go-on"] * go_on + ["--list"] * list_all
+    cmd += ["--max-segments", str(max_segments)] if max_segments is not None else []
     cmd += ["--", *map(str, paths), "--index", str(folder), "--quiet", *ingest_args]
     with open(log, "a") as err:
         return subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
@@ -110,6 +115,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--stop", action="append", default=[])
     parser.add_argument("--go-on", action="store_true")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--max-segments", type=int)
     parser.add_argument("ingest_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     ingest_args = args.ingest_args[1:] if args.ingest_args[:1] == ["--"] else args.ingest_args
@@ -144,7 +150,6 @@ def main(argv: list[str]) -> int:
     from index.embedded import EmbeddedIndex
     from index.embedder import Embedder
     from index.postgres import PostgresIndex
-    from index.vectors import VectorStore
 
     def before(owner, name: str, what: str) -> None:
         real = getattr(owner, name)
@@ -158,14 +163,17 @@ def main(argv: list[str]) -> int:
     before(Embedder, "embed_with_spans", "embed")
     before(EmbeddedIndex, "_remove_stale_vector_files", "committed")
     _watch_postgres(PostgresIndex, moment)
-    real_save = VectorStore.save
+    real_save = EmbeddedIndex._save_vectors
 
-    def save(self, path):
+    def save(self, content, name):
         moment("save vectors")
-        real_save(self, path)
+        saved = real_save(self, content, name)
         moment("vectors saved")
+        return saved
 
-    VectorStore.save = save
+    EmbeddedIndex._save_vectors = save
+    if args.max_segments is not None:
+        EmbeddedIndex.max_segments = args.max_segments
     for backend in (EmbeddedIndex, PostgresIndex):
         _announce_lock(backend, moment)
 

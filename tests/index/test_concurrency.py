@@ -41,7 +41,8 @@ def test_answers_keep_coming_while_an_ingest_writes(tmp_path):
     with Index.open(folder) as index:
         qa = QA(index)
         documents = len(index.documents())
-        # Stopped inside each write's transaction (rows in, new vector file saved, not committed), and
+        base = index.vectors.index
+        # Stopped inside each write's transaction (rows in, its segment saved, not committed), and
         # just after each commit: the reader answers at both, and sees each document once it is committed.
         writer = paused_ingest.start([LETTERS], folder, "--batch", "1", stop=("vectors saved", "committed"), log=log)
         inside = committed = 0
@@ -61,6 +62,11 @@ def test_answers_keep_coming_while_an_ingest_writes(tmp_path):
         qa.search(QUESTION)  # sees the writer's last commit
         assert len(index.documents()) == 9
         assert index.check().ok and len(index.vectors) == index.chunk_count()
+        # The reader took in each write by reading its segment, never the base again.
+        assert index.vectors.index is base and len(index.vector_files) == 1 + committed
+        with Index.open(folder) as fresh:
+            assert fresh.vector_files == index.vector_files
+            assert qa.search(QUESTION)[1] == QA(fresh).search(QUESTION)[1]
 
 
 def test_a_second_ingest_is_refused_with_a_message_not_interleaved(tmp_path, bundled_index):

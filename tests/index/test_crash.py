@@ -2,11 +2,12 @@
 
 A real `python -m ingest` process writes the bundled letters one document per write and is killed
 again and again at a moment drawn at random from those of an uninterrupted run (every SQL statement,
-SQLite's own inside them, the embedding, the vector file's save and the commit; see paused_ingest.py).
+SQLite's own inside them, the embedding, the saving of each vector file and the commit; see paused_ingest.py).
 The process says when it is there: half the kills land while it waits at that moment, the others
 as it carries on from it, in the middle of whatever comes next. After every kill the index must
 open consistent (every vector has its row and back) without repair and answer from what it holds;
 the last run must finish the job and give exactly the chunks of an index built without interruption.
+A write saves a segment of its changes, or a new base when the store is compacted: kills at both.
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ def test_kill_9_at_random_moments_leaves_a_consistent_index_that_the_next_ingest
     with Index.open(folder) as index:
         assert index.consistency.ok and index.consistency.chunks == len(chunk_ids(bundled_index))
     assert chunk_ids(folder) == chunk_ids(bundled_index)
-    assert sorted(p.name for p in folder.glob("vectors*")) == [Index.open(folder).vectors_file]
+    with Index.open(folder) as index:
+        assert sorted(p.name for p in folder.glob("vectors*")) == sorted(index.vector_files)
 
     assert figures["kills"] >= KILLS // 2  # most kills landed mid-run
     assert figures["opened_consistent"] == len(figures["documents_after_each_kill"])
@@ -113,7 +115,7 @@ MOMENTS = {
     "while embedding": "embed",
     "rows inserted, vectors not yet saved": "save vectors",
     "new vector file in place, transaction not committed": "vectors saved",
-    "committed, old vector file not yet removed": "committed",
+    "committed, vector files no longer named not yet removed": "committed",
 }
 
 
@@ -121,7 +123,8 @@ MOMENTS = {
 def test_kill_at_the_worst_moments(tmp_path, bundled_index, moment):
     folder = tmp_path / "index"
     log = tmp_path / "ingest.log"
-    for nth in (1, 3):  # the first write into a new index, and one into an index with documents
+    # The first write into a new index (it saves a base), and one into an index with documents (a segment).
+    for nth in (1, 3):
         child = paused_ingest.start([LETTERS], folder, "--batch", "1", stop=(f"{MOMENTS[moment]}#{nth}",), log=log)
         assert next_moment(child)[1] == MOMENTS[moment], log.read_text()
         assert kill(child) == -signal.SIGKILL
@@ -133,3 +136,28 @@ def test_kill_at_the_worst_moments(tmp_path, bundled_index, moment):
     assert chunk_ids(folder) == chunk_ids(bundled_index)
     with Index.open(folder) as index:
         assert index.consistency.ok
+
+
+@pytest.mark.parametrize("moment", ["save vectors", "vectors saved", "committed"])
+def test_kill_during_a_compaction(tmp_path, bundled_index, moment):
+    folder = tmp_path / "index"
+    log = tmp_path / "ingest.log"
+    # Two segments at most: the 1st write saves a base, the 2nd and 3rd a segment each, and then the store
+    # is compacted into a new base in a transaction of its own: the 4th time of each moment.
+    child = paused_ingest.start([LETTERS], folder, "--batch", "1", stop=(f"{moment}#4",), max_segments=2, log=log)
+    assert next_moment(child)[1] == moment, log.read_text()
+    with sqlite3.connect(folder / "index.sqlite") as db:  # the third letter's write is committed
+        segments = json.loads(db.execute("SELECT value FROM settings WHERE key = 'vector_segments'").fetchone()[0])
+    expect_segments = [] if moment == "committed" else segments
+    assert len(segments) == (0 if moment == "committed" else 2)
+    assert kill(child) == -signal.SIGKILL
+    with Index.open(folder) as index:
+        assert index.consistency.ok and len(index.documents()) == 3, (moment, index.consistency)
+        assert list(index.vector_files[1:]) == expect_segments
+        QA(index).ask(QUESTION)
+    last = paused_ingest.start([LETTERS], folder, "--batch", "1", max_segments=2, log=log)
+    assert run_to_the_end(last) == 0, log.read_text()
+    assert chunk_ids(folder) == chunk_ids(bundled_index)
+    with Index.open(folder) as index:
+        assert index.consistency.ok and len(index.vector_files) <= 2  # a base and at most one segment
+        assert sorted(p.name for p in folder.glob("vectors*")) == sorted(index.vector_files)

@@ -1,4 +1,5 @@
-"""A damaged vector file is reported, never a traceback, and the next ingest rebuilds it from the database."""
+"""A damaged vector file (the base or a write's segment) is reported, never a traceback, and the next ingest
+rebuilds the vectors from the database."""
 
 from __future__ import annotations
 
@@ -21,6 +22,29 @@ def damaged(corpus_index, tmp_path) -> Path:
     shutil.copytree(corpus_index, folder)
     vectors = next(folder.glob("vectors*.faiss"))
     vectors.write_bytes(vectors.read_bytes()[: vectors.stat().st_size // 3])  # truncated
+    return folder
+
+
+@pytest.fixture()
+def damaged_segment(corpus_index, tmp_path) -> Path:
+    """The corpus index with one more letter written after it (a copy under a new id: its own segment),
+    that segment truncated."""
+    from dataclasses import replace
+
+    folder = tmp_path / "index"
+    shutil.copytree(corpus_index, folder)
+    with Index.open(folder) as index:
+        doc = index.documents()[0]
+        rows = [r for (r,) in index.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
+        chunks = index.chunks(rows)
+        copy = replace(doc, doc_id="copy")
+        letter = (copy, [replace(chunks[r], doc_id="copy", chunk_id=f"copy-{chunks[r].chunk_id}") for r in rows],
+                  index.vectors.vectors(rows))
+        with index.writing():
+            index.write([letter], {})
+        base, segment = index.vector_files
+    segment = folder / segment
+    segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
     return folder
 
 
@@ -58,3 +82,22 @@ def test_the_app_shows_a_banner_not_a_traceback(damaged, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception
     assert any("not a readable vector file" in e.value for e in at.error)
+
+
+def test_a_damaged_segment_is_our_error_naming_it_and_the_next_ingest_mends_it(damaged_segment):
+    from tests.conftest import CORPUS_TXT
+
+    with pytest.raises(IndexDamaged, match=r"vectors-\d+\.seg\.npz is not a readable vector file.*"
+                                           r"python -m ingest PATH --index"):
+        Index.open(damaged_segment)
+    out = _run("-m", "qa", "search", "caseloads", "--index", str(damaged_segment))
+    assert out.returncode == 2 and "seg.npz is not a readable vector file" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = _run("-m", "ingest", *map(str, CORPUS_TXT), "--index", str(damaged_segment), "--quiet")
+    assert out.returncode == 0, out.stderr
+    with Index.open(damaged_segment) as index:
+        assert index.consistency is not None and index.consistency.ok
+        assert len(index.documents()) == len(CORPUS_TXT) + 1 and len(index.vectors) == index.chunk_count()
+        assert len(index.vector_files) == 1  # the vectors saved whole again, as a new base
+        assert sorted(p.name for p in damaged_segment.glob("vectors*")) == list(index.vector_files)
+    assert _run("-m", "qa", "search", "caseloads", "--index", str(damaged_segment)).returncode == 0
