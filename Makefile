@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= var/index
 PORT ?= 8501
 
-.PHONY: install index run serve lint test test-slow test-llm eval bench clean
+.PHONY: install index run serve postgres lint test test-slow test-llm eval bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ index: install
 
 run: index
 	OFSTED_QA_INDEX=$(INDEX) $(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+# A local PostgreSQL 16 with pgvector in var/postgres (from pgserver), left running; prints its address,
+# for INDEX=<address> make run / make serve, or python -m ingest PATH --index <address>.
+postgres: install
+	@mkdir -p var && $(BIN)/python -c "import pgserver; print(pgserver.get_server('var/postgres', cleanup_mode=None).get_uri())" 2>/dev/null
 
 # The HTTP API over the index in $(INDEX) (never ingests into it): OFSTED_QA_API_TOKEN enables uploads.
 WORKERS ?= 2

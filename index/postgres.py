@@ -17,7 +17,8 @@ the walk.
 Writes: one transaction per batch, under a session advisory lock that keeps one writer (a writer that
 dies releases it with its connection). An address naming several hosts (a primary and its streaming
 replicas) reads from any of them (`load_balance_hosts=random` unless the address says otherwise) and
-writes to the one that accepts writes (`target_session_attrs=read-write`).
+writes to the one that accepts writes (`target_session_attrs=read-write`); an index opened with `create`
+(to be built) reads from that one too, as a replica may not yet have replayed the tables just made.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ HNSW_EF_CONSTRUCTION = 64
 EF_SEARCH = 100  # unfiltered walks (pgvector's default is 40)
 EF_SEARCH_MAX = 1000  # pgvector's limit
 EXACT_UNDER = 20_000  # allowed chunks under which the filter's btree and exact scoring are used
-DF_COUNT_LIMIT = 10_000  # phrase frequencies are counted up to here
+DF_COUNT_LIMIT = 50_000  # phrase frequencies are counted up to here, or a twentieth of the index
 TEXT_SEARCH = "english"  # stems and stop words of PostgreSQL's English configuration
 
 _SCHEMA = f"""
@@ -104,7 +105,7 @@ class PostgresIndex(Index):
         self._writing = False
         self._documents: tuple[str, list[Document]] | None = None  # (generation, documents)
         self._dim: int | None = None  # the vectors' size, once one is recorded
-        self._df: tuple[str, dict[str, int]] = ("", {})  # (generation, phrase -> chunks using it)
+        self._df: tuple[str, dict[tuple[str, ...], int]] = ("", {})  # (generation, phrases -> chunks using any)
         self._iterative = _extension_version(reader) >= (0, 8)
 
     # --- opening -----------------------------------------------------------------------------
@@ -112,11 +113,13 @@ class PostgresIndex(Index):
     @classmethod
     def open(cls, address: Path | str, settings: Settings | None = None, create: bool = False,
              rebuild_vectors: bool = False) -> PostgresIndex:
-        """Open the index in the database at `address`; `create` makes its tables if there are none."""
+        """Open the index in the database at `address`; `create` makes its tables if there are none (and reads
+        from the server that writes)."""
         address = str(address)
         settings = settings or Settings()
         shown = without_password(address)
-        reader = _connect(address, shown, **_spread_reads(address))
+        reader = _connect(address, shown, **({"target_session_attrs": "read-write"} if create
+                                             else _spread_reads(address)))
         if not _has_tables(reader):
             if not create:
                 reader.close()
@@ -163,6 +166,7 @@ class PostgresIndex(Index):
         with writer.transaction():
             writer.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY + 1,))
             writer.execute(f"ALTER TABLE chunks ADD COLUMN IF NOT EXISTS embedding vector({int(dim)})")
+            writer.execute("CREATE INDEX IF NOT EXISTS chunks_without_vector ON chunks (id) WHERE embedding IS NULL")
             writer.execute("CREATE INDEX IF NOT EXISTS chunks_embedding ON chunks USING hnsw (embedding vector_ip_ops) "
                            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
             _write_settings(writer, {"dim": dim})
@@ -339,10 +343,24 @@ class PostgresIndex(Index):
         return latest_by_council((doc_id, council, date, json.loads(visits)) for doc_id, council, date, visits in rows)
 
     def rows_matching(self, phrases: tuple[str, ...]) -> int:
-        if not phrases:
-            return 0
-        tsquery, params = _tsquery(phrases)
-        return int(_value(self._conn, f"SELECT count(*) FROM chunks WHERE tsv @@ {tsquery}", params))
+        """Counted exactly up to `_count_limit()` chunks (every chunk of an index under 50,000)."""
+        return self._phrase_count(phrases) if phrases else 0
+
+    def _phrase_count(self, phrases: tuple[str, ...]) -> int:
+        """Chunks using any of `phrases`, counted up to `_count_limit()`; kept until the next write."""
+        generation = self._generation()
+        if self._df[0] != generation:
+            self._df = (generation, {})
+        if phrases not in self._df[1]:
+            tsquery, params = _tsquery(phrases)
+            self._df[1][phrases] = int(_value(self._conn, f"SELECT count(*) FROM (SELECT 1 FROM chunks WHERE "
+                                                           f"tsv @@ {tsquery} LIMIT {self._count_limit()}) s", params))
+        return self._df[1][phrases]
+
+    def _count_limit(self) -> int:
+        """Counting the rows of a common word reads them all: past DF_COUNT_LIMIT and a twentieth of the index,
+        a frequency is only 'very common' (its weight is near nothing either way)."""
+        return max(DF_COUNT_LIMIT, self._total_chunks() // 20)
 
     def dense(self, query_vector: np.ndarray, k: int,
               filters: Filters = Filters()) -> list[tuple[int, float]]:  # noqa: B008 (frozen)
@@ -409,18 +427,9 @@ class PostgresIndex(Index):
         return [(int(r), float(s)) for r, s in self._conn.execute(sql, (*score_params, *query_params, *params, k))]
 
     def _idf(self, phrases: tuple[str, ...]) -> dict[str, float]:
-        """BM25's inverse document frequency of each phrase (0 for one that matches nothing). Counting stops
-        at DF_COUNT_LIMIT rows, so common words cost little on a large index; they weigh little anyway."""
-        generation = self._generation()
-        if self._df[0] != generation:
-            self._df = (generation, {})
-        counts = self._df[1]
+        """BM25's inverse document frequency of each phrase (0 for one that matches nothing)."""
         total = self._total_chunks()
-        for phrase in phrases:
-            if phrase not in counts:
-                tsquery, params = _tsquery((phrase,))
-                counts[phrase] = int(_value(self._conn, f"SELECT count(*) FROM (SELECT 1 FROM chunks WHERE "
-                                                        f"tsv @@ {tsquery} LIMIT {DF_COUNT_LIMIT}) s", params))
+        counts = {p: self._phrase_count((p,)) for p in phrases}
         return {p: math.log(1 + (total - counts[p] + 0.5) / (counts[p] + 0.5)) if counts[p] else 0.0
                 for p in phrases}
 
