@@ -23,7 +23,7 @@ import numpy as np
 from index import store
 from index.errors import IndexDamaged, IndexLocked, IndexMissing, SettingsMismatch, locked_message
 from index.filters import Filters, filter_sql
-from index.index import Consistency, Index, latest_by_council
+from index.index import Consistency, Index, agreed_settings, latest_by_council
 from index.vectors import DELTA_LIMIT, Changes, Segment, VectorStore
 from ingest.models import Chunk, Document
 from ofsted_qa.settings import Settings
@@ -102,23 +102,16 @@ class EmbeddedIndex(Index):
             folder.mkdir(parents=True, exist_ok=True)
         conn = store.connect(folder / DB_NAME)
         recorded = store.read_settings(conn)
-        wanted = {**settings.shaping(), "schema_version": store.SCHEMA_VERSION}
         if not recorded:
-            store.write_settings(conn, {**wanted, "embedding_runtime": settings.embedding_runtime})
+            store.write_settings(conn, {**settings.shaping(), "schema_version": store.SCHEMA_VERSION,
+                                        "embedding_runtime": settings.embedding_runtime})
         else:
-            # Vectors are only comparable with vectors made the same way: the index's runtime wins
-            # (indexes from before the setting existed were made with the fp32 weights).
-            settings = replace(settings, embedding_runtime=recorded.get("embedding_runtime", "torch"))
-            if recorded.get("schema_version") in store.READABLE_SCHEMAS:
-                wanted["schema_version"] = recorded["schema_version"]
-            differences = {k: (recorded.get(k), v) for k, v in wanted.items() if recorded.get(k) != v}
-            if differences:
+            try:
+                settings = agreed_settings(recorded, settings, str(folder), store.SCHEMA_VERSION,
+                                           store.READABLE_SCHEMAS)
+            except SettingsMismatch:
                 conn.close()
-                listed = "; ".join(f"{k}: index has {a!r}, asked for {b!r}" for k, (a, b) in differences.items())
-                raise SettingsMismatch(
-                    f"the index at {folder} was built with other settings ({listed}). "
-                    "Use the settings it was built with, or build a new index in another folder."
-                )
+                raise
         index = cls(folder, conn, settings, None, rebuild_vectors=rebuild_vectors)
         if recorded.get("dim"):
             try:
