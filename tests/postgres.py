@@ -34,6 +34,13 @@ class Server:
 
 def start(data: Path) -> Server:
     """The server keeping its files in `data`, or a skip (a failure under CI) saying what is missing."""
+    require()
+    return Server(data)
+
+
+def require() -> None:
+    """Nothing when pgserver, psycopg and pgvector are installed; else a skip (a failure under CI) saying which
+    is missing and how to install it."""
     try:
         import pgserver  # noqa: F401
         import pgvector  # noqa: F401
@@ -43,4 +50,3 @@ def start(data: Path) -> Server:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    return Server(data)
