@@ -6,6 +6,11 @@ see `index.vectors`). The database names the current base and its segments, in o
 transaction as the rows, so the commit is the switch. A write appends one segment; when the delta of
 added vectors passes its limit, the segments pass `max_segments` or the base should change kind, the
 store is compacted into a new base and the segment list starts again.
+
+So adding a letter (40 chunks) writes ~0.2 MB (rows, FTS5 and a 61 KB segment) whether the index holds
+10,000 chunks or 1,000,000, where saving the whole store wrote 1.7 GB at 1M; a compaction at 1M takes
+5-11 s (the base saved, and up to ~6 s to add a full delta to the HNSW graph). Figures:
+`python -m eval.bench_append`.
 """
 
 from __future__ import annotations

@@ -217,3 +217,19 @@ def test_a_failed_write_leaves_the_committed_state(tmp_path, letters):
         assert vector_files(folder) == {index.vectors_file}
         with Index.open(folder) as fresh:
             same_answers(answers(index, letters), answers(fresh, letters))
+
+
+def test_the_append_benchmark_measures_one_segment_an_add(tmp_path):
+    from eval import bench_append
+
+    out = tmp_path / "append.json"
+    assert bench_append.main(["--sizes", "2000", "4000", "--repeats", "2", "--json", str(out), "--quiet"]) == 0
+    figures = json.loads(out.read_text())
+    assert [f["chunks"] for f in figures] == [2000, 4000] and all(f["built"] == "write" for f in figures)
+    for size in figures:
+        assert len(size["adds"]) == 2
+        for add in size["adds"]:
+            (segment,) = add["new_files"]
+            assert segment.endswith(".seg.npz") and add["new_file_bytes"] < 40 * (DIM * 4 + 8) + 2048
+            assert 0 < add["wchar_bytes"] < 2**20
+        assert size["compact_wchar_bytes"] >= size["base_bytes"]  # a compaction writes the base whole
