@@ -49,6 +49,7 @@ EF_SEARCH = 100  # unfiltered walks (pgvector's default is 40)
 EF_SEARCH_MAX = 1000  # pgvector's limit
 EXACT_UNDER = 20_000  # allowed chunks under which the filter's btree and exact scoring are used
 DF_COUNT_LIMIT = 50_000  # phrase frequencies are counted up to here, or a twentieth of the index
+KEYWORD_CANDIDATES = 50_000  # chunks a keyword search draws from its rarest phrases (see `keyword`)
 TEXT_SEARCH = "english"  # stems and stop words of PostgreSQL's English configuration
 
 _SCHEMA = f"""
@@ -106,6 +107,7 @@ class PostgresIndex(Index):
         self._documents: tuple[str, list[Document]] | None = None  # (generation, documents)
         self._dim: int | None = None  # the vectors' size, once one is recorded
         self._df: tuple[str, dict[tuple[str, ...], int]] = ("", {})  # (generation, phrases -> chunks using any)
+        self._count: tuple[str, int] | None = None  # (generation, chunks)
         self._iterative = _extension_version(reader) >= (0, 8)
 
     # --- opening -----------------------------------------------------------------------------
@@ -324,7 +326,12 @@ class PostgresIndex(Index):
         return store.row_to_chunk(row) if row else None
 
     def chunk_count(self) -> int:
-        return int(_value(self._conn, "SELECT count(*) FROM chunks"))
+        """Counted once per write generation: every question asks, and counting reads an index of every row
+        (40 ms at a million chunks)."""
+        generation = self._generation()
+        if self._count is None or self._count[0] != generation:
+            self._count = (generation, int(_value(self._conn, "SELECT count(*) FROM chunks")))
+        return self._count[1]
 
     def abbreviations(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -410,21 +417,45 @@ class PostgresIndex(Index):
     def keyword(self, phrases: tuple[str, ...], k: int,
                 filters: Filters = Filters()) -> list[tuple[int, float]]:  # noqa: B008 (frozen)
         """Each phrase's `ts_rank_cd` (cover density, normalised by the passage's length) weighted by its
-        inverse document frequency, summed, as BM25 sums its terms; higher is better."""
+        inverse document frequency, summed, as BM25 sums its terms; higher is better.
+
+        Ranking reads every chunk it draws, and a common word is used by a sixth of a national index
+        (1.5 s p50 at a million chunks when every chunk using any phrase was ranked): the chunks drawn are
+        those using the rarest phrases, taken rarest first while they hold about KEYWORD_CANDIDATES chunks
+        within the filters (`_drawing`); the other phrases still add to the scores of the chunks drawn. On
+        a million synthetic chunks that kept 98% of the top 10's score (0.2 s p50); an index under
+        KEYWORD_CANDIDATES chunks ranks every chunk using any phrase, as before.
+        """
         if not phrases or k <= 0:
             return []
         weights = self._idf(phrases)
         used = [p for p in phrases if weights[p] > 0]
         if not used:
             return []
-        tsquery, query_params = _tsquery(tuple(used))
+        where, params = filter_sql(filters, True, "c", "%s")
+        tsquery, query_params = _tsquery(self._drawing(used, k, filters))
         score = " + ".join(f"%s * ts_rank_cd({_RANK_WEIGHTS}, c.tsv, phraseto_tsquery('{TEXT_SEARCH}', %s), 1)"
                            for _ in used)
         score_params = [v for p in used for v in (weights[p], p)]
-        where, params = filter_sql(filters, True, "c", "%s")
         sql = (f"SELECT c.id, {score} AS score FROM chunks c WHERE c.tsv @@ {tsquery} AND {where} "
                f"ORDER BY score DESC, c.id LIMIT %s")
         return [(int(r), float(s)) for r, s in self._conn.execute(sql, (*score_params, *query_params, *params, k))]
+
+    def _drawing(self, phrases: list[str], k: int, filters: Filters) -> tuple[str, ...]:
+        """The phrases whose chunks a keyword search ranks: rarest first, while the chunks using them within
+        the filters (estimated by the filters' share of the index) stay within KEYWORD_CANDIDATES, and at
+        least until they are `k`."""
+        total = self._total_chunks()
+        share = 1.0 if filters.is_empty() else self._allowed_chunks(filters) / max(total, 1)
+        drawn: list[str] = []
+        expected = 0.0
+        for phrase in sorted(phrases, key=lambda p: (self._phrase_count((p,)), p)):
+            more = self._phrase_count((phrase,)) * share
+            if expected >= k and expected + more > KEYWORD_CANDIDATES:
+                break
+            drawn.append(phrase)
+            expected += more
+        return tuple(drawn)
 
     def _idf(self, phrases: tuple[str, ...]) -> dict[str, float]:
         """BM25's inverse document frequency of each phrase (0 for one that matches nothing)."""
@@ -453,8 +484,11 @@ def without_password(address: str) -> str:
 
 
 def _connect(address: str, shown: str, **options) -> psycopg.Connection:
+    """A connection planning every statement with its own values: psycopg would prepare a statement after its
+    fifth run, and PostgreSQL then plans it once for any phrases and filters (a keyword search within a
+    filter went from 150 to 330 ms p50, 320 to 900 ms p95, at a million chunks)."""
     try:
-        return psycopg.connect(address, autocommit=True, connect_timeout=10, **options)
+        return psycopg.connect(address, autocommit=True, connect_timeout=10, prepare_threshold=None, **options)
     except psycopg.Error as e:
         reason = (str(e).strip().splitlines() or [type(e).__name__])[-1]
         raise IndexMissing(f"cannot reach the index database at {shown}: {reason}") from None
