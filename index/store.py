@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+-- every search asks whether any document is a duplicate: answered from this, not by reading every document
+CREATE INDEX IF NOT EXISTS documents_duplicates ON documents(duplicate_of) WHERE duplicate_of IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, section, content='chunks', content_rowid='id', tokenize='porter unicode61'
 );
