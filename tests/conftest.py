@@ -64,11 +64,12 @@ def corpus_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory):
+def postgres():
     """A real PostgreSQL server with pgvector (tests/postgres.py); `postgres.database()` is a new database."""
-    from tests.postgres import start
+    from tests.postgres import running
 
-    return start(tmp_path_factory.mktemp("pg"))
+    with running() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

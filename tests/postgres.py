@@ -1,5 +1,9 @@
 """A real PostgreSQL 16 server with pgvector for tests, from the `pgserver` package.
 
+Its files are kept in a folder of their own under the system's temporary folder, not pytest's: the
+server runs as another user when the tests run as root, and a second pytest session closes pytest's
+folder to everyone else, which would pull the files from under a running server.
+
 Without pgserver (or psycopg, or pgvector) a test that needs the server is skipped, with how to install
 it; under CI ($CI set) it fails instead, so a green CI run always ran the PostgreSQL tests.
 """
@@ -9,6 +13,10 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,10 +40,27 @@ class Server:
         return re.sub(r"/postgres(\?|$)", rf"/{name}\1", self.address, count=1)
 
 
-def start(data: Path) -> Server:
-    """The server keeping its files in `data`, or a skip (a failure under CI) saying what is missing."""
+@contextmanager
+def running() -> Iterator[Server]:
+    """A server in a new temporary folder, or a skip (a failure under CI) saying what is missing; stopped and
+    removed afterwards."""
     require()
-    return Server(data)
+    with temporary_folder("ofsted-qa-pg-") as folder:
+        server = Server(folder / "data")
+        try:
+            yield server
+        finally:
+            server.server.cleanup()
+
+
+@contextmanager
+def temporary_folder(prefix: str) -> Iterator[Path]:
+    """A new folder under the system's temporary folder, removed afterwards (for servers' files)."""
+    data = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield data
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def require() -> None:

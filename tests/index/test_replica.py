@@ -17,7 +17,7 @@ from ingest.pipeline import ingest
 from ofsted_qa import open_index
 from ofsted_qa.settings import Settings
 from tests.conftest import CORPUS_TXT
-from tests.postgres import require
+from tests.postgres import require, temporary_folder
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +28,13 @@ READERS = 40  # all on one server by chance: 2 ** -39
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def servers():
     """A primary and its streaming replica, stopped after the module's tests."""
     require()
     from eval.replica import replicated
 
-    with replicated(tmp_path_factory.mktemp("replicated")) as (primary, replica):
-        yield primary, replica
+    with temporary_folder("ofsted-qa-replica-") as folder, replicated(folder) as (primary, replica):
+        yield primary, replica  # their files outside pytest's folder: see tests/postgres.py
 
 
 @pytest.fixture(scope="module")
