@@ -35,8 +35,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from index import store
-from index.errors import IndexLocked, IndexMissing, locked_message
-from index.filters import Filters, filter_sql
+from index.errors import IndexLocked, IndexMissing, SettingsMismatch, locked_message
+from index.filters import Filters, filter_sql, reach
 from index.index import Consistency, Index, agreed_settings, latest_by_council
 from ingest.models import Chunk, Document
 from ofsted_qa.settings import Settings
@@ -104,10 +104,8 @@ class PostgresIndex(Index):
         self.settings = settings
         self._writer: psycopg.Connection | None = None
         self._writing = False
-        self._documents: tuple[str, list[Document]] | None = None  # (generation, documents)
         self._dim: int | None = None  # the vectors' size, once one is recorded
-        self._df: tuple[str, dict[tuple[str, ...], int]] = ("", {})  # (generation, phrases -> chunks using any)
-        self._count: tuple[str, int] | None = None  # (generation, chunks)
+        self._memo: tuple[str, dict] = ("", {})  # (write generation, what was read in it: see `_remembered`)
         self._iterative = _extension_version(reader) >= (0, 8)
 
     # --- opening -----------------------------------------------------------------------------
@@ -137,7 +135,7 @@ class PostgresIndex(Index):
         recorded = _read_settings(reader)
         try:
             settings = agreed_settings(recorded, settings, shown, SCHEMA_VERSION, (SCHEMA_VERSION,))
-        except Exception:
+        except SettingsMismatch:
             reader.close()
             raise
         index = cls(address, reader, settings)
@@ -213,7 +211,7 @@ class PostgresIndex(Index):
             raise ValueError(f"{doc.doc_id}: {len(chunks)} passages but {len(vecs)} vectors")
         m = doc.meta
         copied = (m.local_authority, m.doc_type, m.visit_number, m.source_kind, doc.duplicate_of,
-                  *store.document_row(doc, "")[-2:])
+                  *reach(m.date, m.date_basis, m.visit_dates))
         rows = [(c.chunk_id, c.doc_id, c.ordinal, c.section, c.start, c.end, c.n_tokens, c.text, *copied,
                  np.asarray(v, dtype=np.float32)) for c, v in zip(chunks, vecs)]
         if not rows:
@@ -265,9 +263,8 @@ class PostgresIndex(Index):
 
     @contextmanager
     def _transaction(self):
-        """One transaction on the writer's connection; the documents' generation moves with it."""
+        """One transaction on the writer's connection; the write generation moves with it."""
         conn = self._write_connection()
-        self._documents = None
         with conn.transaction():
             yield conn
             conn.execute("UPDATE settings SET value = (value::bigint + 1)::text WHERE key = 'generation'")
@@ -275,7 +272,7 @@ class PostgresIndex(Index):
     def _write_connection(self) -> psycopg.Connection:
         if self._writer is None or self._writer.closed:
             self._writer = _connect(self.address, self.location, target_session_attrs="read-write")
-            if _read_settings(self._writer).get("dim"):
+            if self._vector_dim():
                 _register_vector(self._writer)
         return self._writer
 
@@ -287,11 +284,8 @@ class PostgresIndex(Index):
     # --- reading -----------------------------------------------------------------------------
 
     def documents(self) -> list[Document]:
-        version = self._generation()
-        if self._documents is None or self._documents[0] != version:
-            rows = self._conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents ORDER BY doc_id")
-            self._documents = (version, [store.row_to_document(r) for r in rows])
-        return self._documents[1]
+        return self._remembered("documents", lambda: [store.row_to_document(r) for r in self._conn.execute(
+            f"SELECT {store.DOC_COLUMNS} FROM documents ORDER BY doc_id")])
 
     def document(self, doc_id: str) -> Document | None:
         row = self._conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents WHERE doc_id = %s", (doc_id,)).fetchone()
@@ -328,10 +322,7 @@ class PostgresIndex(Index):
     def chunk_count(self) -> int:
         """Counted once per write generation: every question asks, and counting reads an index of every row
         (40 ms at a million chunks)."""
-        generation = self._generation()
-        if self._count is None or self._count[0] != generation:
-            self._count = (generation, int(_value(self._conn, "SELECT count(*) FROM chunks")))
-        return self._count[1]
+        return self._remembered("chunks", lambda: int(_value(self._conn, "SELECT count(*) FROM chunks")))
 
     def abbreviations(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -355,19 +346,15 @@ class PostgresIndex(Index):
 
     def _phrase_count(self, phrases: tuple[str, ...]) -> int:
         """Chunks using any of `phrases`, counted up to `_count_limit()`; kept until the next write."""
-        generation = self._generation()
-        if self._df[0] != generation:
-            self._df = (generation, {})
-        if phrases not in self._df[1]:
-            tsquery, params = _tsquery(phrases)
-            self._df[1][phrases] = int(_value(self._conn, f"SELECT count(*) FROM (SELECT 1 FROM chunks WHERE "
-                                                           f"tsv @@ {tsquery} LIMIT {self._count_limit()}) s", params))
-        return self._df[1][phrases]
+        tsquery, params = _tsquery(phrases)
+        return self._remembered(("phrases", phrases), lambda: int(_value(
+            self._conn, f"SELECT count(*) FROM (SELECT 1 FROM chunks WHERE tsv @@ {tsquery} "
+                        f"LIMIT {self._count_limit()}) s", params)))
 
     def _count_limit(self) -> int:
         """Counting the rows of a common word reads them all: past DF_COUNT_LIMIT and a twentieth of the index,
         a frequency is only 'very common' (its weight is near nothing either way)."""
-        return max(DF_COUNT_LIMIT, self._total_chunks() // 20)
+        return max(DF_COUNT_LIMIT, self.chunk_count() // 20)
 
     def dense(self, query_vector: np.ndarray, k: int,
               filters: Filters = Filters()) -> list[tuple[int, float]]:  # noqa: B008 (frozen)
@@ -389,7 +376,7 @@ class PostgresIndex(Index):
     def _ef_search(self, k: int, allowed: int | None) -> int:
         if allowed is None:
             return min(EF_SEARCH_MAX, max(EF_SEARCH, k))
-        share = max(allowed / max(self._total_chunks(), 1), 1e-6)
+        share = max(allowed / max(self.chunk_count(), 1), 1e-6)
         return min(EF_SEARCH_MAX, max(EF_SEARCH, math.ceil(2 * k / share)))
 
     def _vector_search(self, sql: str, params: tuple, exact: bool, ef_search: int) -> list[tuple[int, float]]:
@@ -407,12 +394,6 @@ class PostgresIndex(Index):
         """How many chunks the filters allow, from the documents' chunk counts (a small table)."""
         where, params = filter_sql(filters, True, "d", "%s")
         return int(_value(self._conn, f"SELECT coalesce(sum(d.n_chunks), 0) FROM documents d WHERE {where}", params))
-
-    def _total_chunks(self) -> int:
-        """The planner's estimate of the chunk count (exact counting reads the whole table)."""
-        row = self._conn.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'chunks'").fetchone()
-        estimate = int(row[0]) if row else -1
-        return estimate if estimate > 0 else self.chunk_count()
 
     def keyword(self, phrases: tuple[str, ...], k: int,
                 filters: Filters = Filters()) -> list[tuple[int, float]]:  # noqa: B008 (frozen)
@@ -445,7 +426,7 @@ class PostgresIndex(Index):
         """The phrases whose chunks a keyword search ranks: rarest first, while the chunks using them within
         the filters (estimated by the filters' share of the index) stay within KEYWORD_CANDIDATES, and at
         least until they are `k`."""
-        total = self._total_chunks()
+        total = self.chunk_count()
         share = 1.0 if filters.is_empty() else self._allowed_chunks(filters) / max(total, 1)
         drawn: list[str] = []
         expected = 0.0
@@ -459,14 +440,20 @@ class PostgresIndex(Index):
 
     def _idf(self, phrases: tuple[str, ...]) -> dict[str, float]:
         """BM25's inverse document frequency of each phrase (0 for one that matches nothing)."""
-        total = self._total_chunks()
+        total = self.chunk_count()
         counts = {p: self._phrase_count((p,)) for p in phrases}
         return {p: math.log(1 + (total - counts[p] + 0.5) / (counts[p] + 0.5)) if counts[p] else 0.0
                 for p in phrases}
 
-    def _generation(self) -> str:
-        """Moves with every committed write."""
-        return _value(self._conn, "SELECT value FROM settings WHERE key = 'generation'") or ""
+    def _remembered(self, key, compute):
+        """What `compute` read, kept until the next committed write (documents, counts): one cheap read of the
+        write generation stands for the reads a question would otherwise repeat."""
+        generation = _value(self._conn, "SELECT value FROM settings WHERE key = 'generation'") or ""
+        if self._memo[0] != generation:
+            self._memo = (generation, {})
+        if key not in self._memo[1]:
+            self._memo[1][key] = compute()
+        return self._memo[1][key]
 
     def cosines(self, rowids: list[int], query_vector: np.ndarray) -> dict[int, float]:
         if not rowids or not self._vector_dim():
